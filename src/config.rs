@@ -1,0 +1,274 @@
+//! Settings: `config/default.toml` (compiled in, so the binary runs anywhere) → the same file
+//! on disk → `config/<profile>.toml` → `config/local.toml` → `CARECHAT_<SECTION>__<KEY>`
+//! environment variables. Unknown keys and bad values fail start-up naming the key.
+
+use std::{num::NonZeroU32, path::Path};
+
+use config::{Config, Environment, File, FileFormat};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+use crate::storage::{BackendKind, StoreName};
+
+/// The documented defaults, compiled in.
+const DEFAULTS: &str = include_str!("../config/default.toml");
+/// The JWT secret shipped for development; refused in other profiles.
+pub const DEV_JWT_SECRET: &str = "dev-only-secret-change-me-in-production-0123456789";
+/// Profiles in which the development secret is tolerated.
+const DEV_PROFILES: [&str; 2] = ["development", "test"];
+/// Sections an environment override may name.
+const SECTIONS: [&str; 5] = ["server", "storage", "auth", "cors", "log"];
+
+/// All settings.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    /// `development`, `test` or `production` (any other name works like production).
+    pub profile: String,
+    /// HTTP server.
+    pub server: ServerSettings,
+    /// Store URLs and pools.
+    pub storage: StorageSettings,
+    /// Tokens and login throttling.
+    pub auth: AuthSettings,
+    /// Cross-origin access.
+    pub cors: CorsSettings,
+    /// Logging.
+    pub log: LogSettings,
+}
+
+/// `[server]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    /// Address to bind.
+    pub host: String,
+    /// Port to bind (0 picks a free one).
+    pub port: u16,
+    /// Worker threads (0: one per core).
+    pub workers: usize,
+    /// Largest JSON body accepted.
+    pub json_limit_bytes: usize,
+    /// Seconds in-flight requests get to finish on shutdown.
+    pub shutdown_timeout_secs: u64,
+}
+
+/// `[storage]`: one URL per store; the scheme picks the backend.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageSettings {
+    /// Users, tokens, audit trail.
+    pub identity: String,
+    /// Feedback and reminders.
+    pub track1: String,
+    /// Conversations and messages.
+    pub track2: String,
+    /// Blood bank (SQLite or PostgreSQL).
+    pub track3: String,
+    /// System analytics.
+    pub analytics: String,
+    /// Connections per distinct SQL database.
+    pub max_connections: u32,
+    /// Seconds to wait for a connection.
+    pub acquire_timeout_secs: u64,
+}
+
+/// `[auth]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSettings {
+    /// HMAC secret signing access tokens.
+    pub jwt_secret: SecretString,
+    /// `iss` claim.
+    pub issuer: String,
+    /// `aud` claim.
+    pub audience: String,
+    /// Access-token lifetime.
+    pub access_token_ttl_secs: i64,
+    /// Refresh-token lifetime.
+    pub refresh_token_ttl_secs: i64,
+    /// Login attempts a minute from one address.
+    pub login_attempts_per_minute_per_ip: NonZeroU32,
+    /// Login attempts a minute for one account.
+    pub login_attempts_per_minute_per_account: NonZeroU32,
+}
+
+/// `[cors]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorsSettings {
+    /// Origins allowed to call the API from a browser; `*` allows any.
+    pub allowed_origins: Vec<String>,
+    /// How long browsers may cache a preflight answer.
+    pub max_age_secs: usize,
+}
+
+/// `[log]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    /// env_logger filter (`RUST_LOG` wins when set).
+    pub level: String,
+}
+
+/// A configuration problem, naming the key.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// The sources could not be read or merged into [`Settings`].
+    #[error("configuration: {0}")]
+    Load(#[from] config::ConfigError),
+    /// A value is readable but not acceptable.
+    #[error("configuration key `{key}`: {message}")]
+    Invalid {
+        /// The key, e.g. `storage.track3`.
+        key: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+fn invalid(key: &str, message: impl Into<String>) -> SettingsError {
+    SettingsError::Invalid { key: key.to_owned(), message: message.into() }
+}
+
+impl Settings {
+    /// Loads from `config_dir` and the process environment, then validates.
+    pub fn load(config_dir: &Path) -> Result<Self, SettingsError> {
+        Self::load_from(config_dir, std::env::vars())
+    }
+
+    /// Loads with an explicit environment (tests pass their own).
+    pub fn load_from(config_dir: &Path, env: impl IntoIterator<Item = (String, String)>) -> Result<Self, SettingsError> {
+        let env: Vec<(String, String)> = env.into_iter().filter(|(k, _)| k.starts_with("CARECHAT_")).collect();
+        check_env_sections(&env)?;
+        let profile = env
+            .iter()
+            .find(|(k, _)| k == "CARECHAT_PROFILE")
+            .map_or_else(|| "development".to_owned(), |(_, v)| v.clone());
+        let settings: Self = Config::builder()
+            .add_source(File::from_str(DEFAULTS, FileFormat::Toml))
+            .add_source(File::from(config_dir.join("default.toml")).required(false))
+            .add_source(File::from(config_dir.join(format!("{profile}.toml"))).required(false))
+            .add_source(File::from(config_dir.join("local.toml")).required(false))
+            .add_source(
+                Environment::with_prefix("CARECHAT")
+                    .prefix_separator("_")
+                    .separator("__")
+                    .list_separator(",")
+                    .with_list_parse_key("cors.allowed_origins")
+                    .try_parsing(true)
+                    .source(Some(env.into_iter().collect())),
+            )
+            .set_override("profile", profile)?
+            .build()?
+            .try_deserialize()?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Store URLs by store name.
+    pub fn store_urls(&self) -> Vec<(StoreName, String)> {
+        let s = &self.storage;
+        vec![
+            (StoreName::Identity, s.identity.clone()),
+            (StoreName::Track1, s.track1.clone()),
+            (StoreName::Track2, s.track2.clone()),
+            (StoreName::Track3, s.track3.clone()),
+            (StoreName::Analytics, s.analytics.clone()),
+        ]
+    }
+
+    fn validate(&self) -> Result<(), SettingsError> {
+        for (store, url) in self.store_urls() {
+            let key = format!("storage.{}", store.as_str());
+            let kind = BackendKind::from_url(&url).map_err(|e| invalid(&key, e.to_string()))?;
+            if store == StoreName::Track3 && kind == BackendKind::MongoDb {
+                return Err(invalid(&key, "Track 3 (blood bank) is relational: use sqlite: or postgres://"));
+            }
+        }
+        if self.storage.max_connections == 0 {
+            return Err(invalid("storage.max_connections", "must be at least 1"));
+        }
+        let secret = self.auth.jwt_secret.expose_secret();
+        if !DEV_PROFILES.contains(&self.profile.as_str()) {
+            if secret == DEV_JWT_SECRET {
+                return Err(invalid("auth.jwt_secret", format!("the development default cannot be used in profile `{}`", self.profile)));
+            }
+            if secret.len() < 32 {
+                return Err(invalid("auth.jwt_secret", "must be at least 32 bytes long"));
+            }
+        }
+        if self.auth.access_token_ttl_secs < 60 || self.auth.refresh_token_ttl_secs < self.auth.access_token_ttl_secs {
+            return Err(invalid("auth.access_token_ttl_secs", "must be at least 60 and not longer than auth.refresh_token_ttl_secs"));
+        }
+        if self.server.json_limit_bytes < 1024 {
+            return Err(invalid("server.json_limit_bytes", "must be at least 1024"));
+        }
+        Ok(())
+    }
+}
+
+/// `CARECHAT_<SECTION>__<KEY>` with an unknown section would otherwise be ignored silently.
+fn check_env_sections(env: &[(String, String)]) -> Result<(), SettingsError> {
+    for (name, _) in env {
+        if let Some((section, _)) = name.trim_start_matches("CARECHAT_").split_once("__") {
+            if !SECTIONS.contains(&section.to_ascii_lowercase().as_str()) {
+                return Err(invalid(&section.to_ascii_lowercase(), format!("unknown configuration section in `{name}`")));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(vars: &[(&str, &str)]) -> Result<Settings, SettingsError> {
+        let env = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned()));
+        Settings::load_from(Path::new("/nonexistent"), env)
+    }
+
+    #[test]
+    fn defaults_need_no_configuration() {
+        let settings = load(&[]).unwrap();
+        assert_eq!((settings.server.host.as_str(), settings.server.port), ("0.0.0.0", 3000));
+        assert!(settings.storage.identity.starts_with("sqlite:"));
+        assert_eq!(settings.profile, "development");
+    }
+
+    #[test]
+    fn environment_overrides_name_section_and_key() {
+        let settings = load(&[
+            ("CARECHAT_SERVER__PORT", "8080"),
+            ("CARECHAT_STORAGE__TRACK3", "postgres://u:p@127.0.0.1/blood"),
+            ("CARECHAT_CORS__ALLOWED_ORIGINS", "https://a.example,https://b.example"),
+            ("CARECHAT_TEST_MONGODB_URI", "mongodb://ignored"),
+        ])
+        .unwrap();
+        assert_eq!(settings.server.port, 8080);
+        assert_eq!(settings.storage.track3, "postgres://u:p@127.0.0.1/blood");
+        assert_eq!(settings.cors.allowed_origins, ["https://a.example", "https://b.example"]);
+    }
+
+    #[test]
+    fn bad_values_name_the_key() {
+        let err = load(&[("CARECHAT_SERVER__PORT", "eighty")]).unwrap_err().to_string();
+        assert!(err.contains("server.port"), "{err}");
+        let err = load(&[("CARECHAT_SERVER__PROT", "80")]).unwrap_err().to_string();
+        assert!(err.contains("prot"), "{err}");
+        let err = load(&[("CARECHAT_SERVR__PORT", "80")]).unwrap_err().to_string();
+        assert!(err.contains("servr"), "{err}");
+        let err = load(&[("CARECHAT_STORAGE__TRACK3", "mongodb://h/db")]).unwrap_err().to_string();
+        assert!(err.contains("storage.track3"), "{err}");
+        let err = load(&[("CARECHAT_STORAGE__IDENTITY", "mysql://h/db")]).unwrap_err().to_string();
+        assert!(err.contains("storage.identity"), "{err}");
+    }
+
+    #[test]
+    fn production_refuses_the_development_secret() {
+        let err = load(&[("CARECHAT_PROFILE", "production")]).unwrap_err().to_string();
+        assert!(err.contains("auth.jwt_secret"), "{err}");
+        let ok = load(&[("CARECHAT_PROFILE", "production"), ("CARECHAT_AUTH__JWT_SECRET", "a-real-secret-that-is-long-enough-000")]);
+        assert!(ok.is_ok());
+    }
+}

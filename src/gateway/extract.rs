@@ -1,0 +1,242 @@
+//! Extractors that turn every malformed request into a problem: bodies and queries are
+//! deserialised with the path of the failing field, then validated, and path parameters that
+//! do not parse are rejected with 400.
+
+use std::{future::Future, pin::Pin};
+
+use actix_web::{
+    dev::Payload,
+    error::PathError,
+    http::{header, StatusCode},
+    web, FromRequest, HttpRequest,
+};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+use validator::{Validate, ValidationErrors, ValidationErrorsKind};
+
+use super::error::{ApiError, FieldViolation};
+
+/// Largest JSON body accepted, in bytes (set from `server.json_limit_bytes`).
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+/// A JSON body that parsed and passed its `validator` rules.
+#[derive(Debug)]
+pub struct ValidatedJson<T>(pub T);
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidatedJson<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req.app_data::<BodyLimit>().map_or(256 * 1024, |l| l.0);
+        let content_type_ok = is_json(req);
+        let declared_length = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !content_type_ok {
+                return Err(ApiError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_media_type",
+                    "send the body as JSON with `Content-Type: application/json`",
+                ));
+            }
+            if declared_length.is_some_and(|len| len > limit) {
+                return Err(too_large(limit));
+            }
+            let mut body = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "body_unreadable", e.to_string()))?;
+                if body.len() + chunk.len() > limit {
+                    return Err(too_large(limit));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            let value = parse_json::<T>(&body)?;
+            validate(&value)?;
+            Ok(Self(value))
+        })
+    }
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    let Some(value) = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+fn too_large(limit: usize) -> ApiError {
+    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", format!("the body exceeds {limit} bytes"))
+}
+
+/// Parses JSON, telling a syntax error (400) from a body of the wrong shape (422 naming the field).
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(json_error)?;
+    de.end().map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", e.to_string()))?;
+    Ok(value)
+}
+
+fn json_error(err: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    let inner = err.inner();
+    if inner.is_syntax() || inner.is_eof() {
+        return ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", format!("the body is not valid JSON: {inner}"));
+    }
+    let path = err.path().to_string();
+    let pointer = if path == "." { String::new() } else { format!("/{}", path.replace('.', "/")) };
+    let message = strip_position(&inner.to_string());
+    ApiError::validation(vec![FieldViolation { pointer, code: "invalid_type".into(), message }])
+}
+
+/// serde_json appends " at line 1 column 42"; the pointer already says where.
+fn strip_position(message: &str) -> String {
+    message.split(" at line ").next().unwrap_or(message).to_owned()
+}
+
+/// A query string that parsed and passed its `validator` rules.
+#[derive(Debug)]
+pub struct ValidatedQuery<T>(pub T);
+
+impl<T: DeserializeOwned + Validate> FromRequest for ValidatedQuery<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(parse_query(req.query_string()).map(Self))
+    }
+}
+
+fn parse_query<T: DeserializeOwned + Validate>(query: &str) -> Result<T, ApiError> {
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    let value: T = serde_path_to_error::deserialize(de).map_err(|err| {
+        let name = err.path().to_string();
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", format!("query parameter `{name}`: {}", err.inner()))
+    })?;
+    validate(&value)?;
+    Ok(value)
+}
+
+/// Runs the `validator` rules, reporting every failing field as a JSON pointer in camelCase.
+pub fn validate<T: Validate>(value: &T) -> Result<(), ApiError> {
+    value.validate().map_err(|errors| {
+        let mut violations = Vec::new();
+        collect_violations(&errors, "", &mut violations);
+        ApiError::validation(violations)
+    })
+}
+
+fn collect_violations(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldViolation>) {
+    let mut fields: Vec<_> = errors.errors().iter().collect();
+    fields.sort_by_key(|(name, _)| name.to_string());
+    for (field, kind) in fields {
+        let pointer = format!("{prefix}/{}", camel_case(field));
+        match kind {
+            ValidationErrorsKind::Field(list) => out.extend(list.iter().map(|e| FieldViolation {
+                pointer: pointer.clone(),
+                code: e.code.to_string(),
+                message: e.message.as_ref().map_or_else(|| describe(e), ToString::to_string),
+            })),
+            ValidationErrorsKind::Struct(inner) => collect_violations(inner, &pointer, out),
+            ValidationErrorsKind::List(items) => {
+                for (index, inner) in items {
+                    collect_violations(inner, &format!("{pointer}/{index}"), out);
+                }
+            }
+        }
+    }
+}
+
+fn describe(error: &validator::ValidationError) -> String {
+    let param = |name: &str| error.params.get(name).map(ToString::to_string);
+    match (error.code.as_ref(), param("min"), param("max")) {
+        ("length", Some(min), Some(max)) => format!("length must be between {min} and {max}"),
+        ("length", Some(min), None) => format!("length must be at least {min}"),
+        ("length", None, Some(max)) => format!("length must be at most {max}"),
+        ("range", Some(min), Some(max)) => format!("must be between {min} and {max}"),
+        ("email", _, _) => "must be an email address".to_owned(),
+        (code, _, _) => format!("failed rule `{code}`"),
+    }
+}
+
+fn camel_case(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Path parameters that do not parse (a malformed UUID, say) are a 400 problem.
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|err, _| {
+        let detail = match &err {
+            PathError::Deserialize(e) => format!("invalid path parameter: {e}"),
+            other => other.to_string(),
+        };
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_path_parameter", detail).into()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use super::*;
+
+    #[derive(Debug, Deserialize, Validate)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    struct Sample {
+        #[validate(length(min = 2, max = 5))]
+        full_name: String,
+        #[validate(range(min = 1, max = 100))]
+        per_page: Option<u32>,
+        kind: Option<Kind>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    enum Kind {
+        Patient,
+    }
+
+    #[test]
+    fn syntax_errors_are_400_and_shape_errors_name_the_field() {
+        assert_eq!(parse_json::<Sample>(b"{\"fullName\": ").unwrap_err().code(), "malformed_json");
+        let err = parse_json::<Sample>(br#"{"fullName": "ab", "kind": "robot"}"#).unwrap_err();
+        assert_eq!(err.code(), "validation_failed");
+        assert_eq!(err.problem().errors[0].pointer, "/kind");
+        let err = parse_json::<Sample>(br#"{"fullName": 7}"#).unwrap_err();
+        assert_eq!(err.problem().errors[0].pointer, "/fullName");
+        assert!(parse_json::<Sample>(br#"{"fullName": "ab"} trailing"#).is_err());
+    }
+
+    #[test]
+    fn validation_reports_every_failing_field_in_camel_case() {
+        let value = Sample { full_name: "a".into(), per_page: Some(500), kind: Some(Kind::Patient) };
+        let problem = validate(&value).unwrap_err().problem();
+        let pointers: Vec<_> = problem.errors.iter().map(|e| e.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/fullName", "/perPage"]);
+        assert_eq!(problem.errors[0].message, "length must be between 2 and 5");
+    }
+
+    #[test]
+    fn empty_or_non_numeric_query_values_are_rejected() {
+        assert_eq!(parse_query::<Sample>("fullName=abc&perPage=").unwrap_err().code(), "invalid_query");
+        assert_eq!(parse_query::<Sample>("fullName=abc&perPage=ten").unwrap_err().code(), "invalid_query");
+        assert!(parse_query::<Sample>("fullName=abc&perPage=10").is_ok());
+    }
+}

@@ -1,0 +1,11 @@
+//! CareChat: one actix-web binary serving feedback and reminders (Track 1), chat with an AI
+//! assistant (Track 2) and blood-bank management (Track 3) behind an internal gateway, on
+//! SQLite, PostgreSQL or MongoDB stores.
+
+pub mod app;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod gateway;
+pub mod storage;
+pub mod tracks;
