@@ -45,7 +45,12 @@ pub fn identity(settings: &Settings, stores: &Stores) -> Identity {
     let auth = &settings.auth;
     Identity {
         stores: IdentityStores::build(stores.get(StoreName::Identity)),
-        keys: JwtKeys::new(auth.jwt_secret.expose_secret().as_bytes(), &auth.issuer, &auth.audience, auth.access_token_ttl_secs),
+        keys: JwtKeys::new(
+            auth.jwt_secret.expose_secret().as_bytes(),
+            &auth.issuer,
+            &auth.audience,
+            auth.access_token_ttl_secs,
+        ),
         limiter: LoginLimiter::new(auth.login_attempts_per_minute_per_ip, auth.login_attempts_per_minute_per_account),
         refresh_ttl: chrono::Duration::seconds(auth.refresh_token_ttl_secs),
     }

@@ -137,7 +137,10 @@ impl Settings {
     }
 
     /// Loads with an explicit environment (tests pass their own).
-    pub fn load_from(config_dir: &Path, env: impl IntoIterator<Item = (String, String)>) -> Result<Self, SettingsError> {
+    pub fn load_from(
+        config_dir: &Path,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, SettingsError> {
         let env: Vec<(String, String)> = env.into_iter().filter(|(k, _)| k.starts_with("CARECHAT_")).collect();
         check_env_sections(&env)?;
         let profile = env
@@ -191,14 +194,20 @@ impl Settings {
         let secret = self.auth.jwt_secret.expose_secret();
         if !DEV_PROFILES.contains(&self.profile.as_str()) {
             if secret == DEV_JWT_SECRET {
-                return Err(invalid("auth.jwt_secret", format!("the development default cannot be used in profile `{}`", self.profile)));
+                return Err(invalid(
+                    "auth.jwt_secret",
+                    format!("the development default cannot be used in profile `{}`", self.profile),
+                ));
             }
             if secret.len() < 32 {
                 return Err(invalid("auth.jwt_secret", "must be at least 32 bytes long"));
             }
         }
         if self.auth.access_token_ttl_secs < 60 || self.auth.refresh_token_ttl_secs < self.auth.access_token_ttl_secs {
-            return Err(invalid("auth.access_token_ttl_secs", "must be at least 60 and not longer than auth.refresh_token_ttl_secs"));
+            return Err(invalid(
+                "auth.access_token_ttl_secs",
+                "must be at least 60 and not longer than auth.refresh_token_ttl_secs",
+            ));
         }
         if self.server.json_limit_bytes < 1024 {
             return Err(invalid("server.json_limit_bytes", "must be at least 1024"));
@@ -212,7 +221,10 @@ fn check_env_sections(env: &[(String, String)]) -> Result<(), SettingsError> {
     for (name, _) in env {
         if let Some((section, _)) = name.trim_start_matches("CARECHAT_").split_once("__") {
             if !SECTIONS.contains(&section.to_ascii_lowercase().as_str()) {
-                return Err(invalid(&section.to_ascii_lowercase(), format!("unknown configuration section in `{name}`")));
+                return Err(invalid(
+                    &section.to_ascii_lowercase(),
+                    format!("unknown configuration section in `{name}`"),
+                ));
             }
         }
     }
@@ -268,7 +280,10 @@ mod tests {
     fn production_refuses_the_development_secret() {
         let err = load(&[("CARECHAT_PROFILE", "production")]).unwrap_err().to_string();
         assert!(err.contains("auth.jwt_secret"), "{err}");
-        let ok = load(&[("CARECHAT_PROFILE", "production"), ("CARECHAT_AUTH__JWT_SECRET", "a-real-secret-that-is-long-enough-000")]);
+        let ok = load(&[
+            ("CARECHAT_PROFILE", "production"),
+            ("CARECHAT_AUTH__JWT_SECRET", "a-real-secret-that-is-long-enough-000"),
+        ]);
         assert!(ok.is_ok());
     }
 }

@@ -264,6 +264,9 @@ mod tests {
         let response = err.error_response();
         assert_eq!(response.headers().get(header::RETRY_AFTER).unwrap(), "42");
         let (_, _, body) = body_of(err).await;
-        assert_eq!(body, json!({"type": "urn:carechat:problem:rate_limited", "title": "Too Many Requests", "status": 429, "detail": "slow down", "code": "rate_limited"}));
+        assert_eq!(
+            body,
+            json!({"type": "urn:carechat:problem:rate_limited", "title": "Too Many Requests", "status": 429, "detail": "slow down", "code": "rate_limited"})
+        );
     }
 }

@@ -50,7 +50,8 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidatedJson<T> 
             }
             let mut body = web::BytesMut::new();
             while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "body_unreadable", e.to_string()))?;
+                let chunk =
+                    chunk.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "body_unreadable", e.to_string()))?;
                 if body.len() + chunk.len() > limit {
                     return Err(too_large(limit));
                 }
@@ -86,7 +87,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 fn json_error(err: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     let inner = err.inner();
     if inner.is_syntax() || inner.is_eof() {
-        return ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", format!("the body is not valid JSON: {inner}"));
+        return ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            format!("the body is not valid JSON: {inner}"),
+        );
     }
     let path = err.path().to_string();
     let pointer = if path == "." { String::new() } else { format!("/{}", path.replace('.', "/")) };
@@ -222,6 +227,8 @@ mod tests {
         let err = parse_json::<Sample>(br#"{"fullName": 7}"#).unwrap_err();
         assert_eq!(err.problem().errors[0].pointer, "/fullName");
         assert!(parse_json::<Sample>(br#"{"fullName": "ab"} trailing"#).is_err());
+        let ok = parse_json::<Sample>(br#"{"fullName": "ab", "kind": "patient"}"#).unwrap();
+        assert!(matches!(ok.kind, Some(Kind::Patient)));
     }
 
     #[test]

@@ -120,8 +120,17 @@ mod tests {
 
     fn table() -> RouteTable {
         let paths = PathsBuilder::new()
-            .path("/api/v1/auth/me", PathItemBuilder::new().operation(HttpMethod::Get, OperationBuilder::new().build()).operation(HttpMethod::Patch, OperationBuilder::new().build()).build())
-            .path("/api/v1/admin/users/{userId}", PathItemBuilder::new().operation(HttpMethod::Get, OperationBuilder::new().build()).build())
+            .path(
+                "/api/v1/auth/me",
+                PathItemBuilder::new()
+                    .operation(HttpMethod::Get, OperationBuilder::new().build())
+                    .operation(HttpMethod::Patch, OperationBuilder::new().build())
+                    .build(),
+            )
+            .path(
+                "/api/v1/admin/users/{userId}",
+                PathItemBuilder::new().operation(HttpMethod::Get, OperationBuilder::new().build()).build(),
+            )
             .build();
         RouteTable::from_openapi(&OpenApiBuilder::new().paths(paths).build(), &["/api-docs/openapi.json"])
     }

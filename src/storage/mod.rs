@@ -187,9 +187,11 @@ impl Stores {
             let backend = match by_url.get(url.as_str()) {
                 Some(backend) => backend.clone(),
                 None => {
-                    let backend = Backend::connect(url, pool)
-                        .await
-                        .map_err(|source| StoreConnectError { store: *name, url: redact_url(url), source })?;
+                    let backend = Backend::connect(url, pool).await.map_err(|source| StoreConnectError {
+                        store: *name,
+                        url: redact_url(url),
+                        source,
+                    })?;
                     by_url.insert(url, backend.clone());
                     distinct.push(backend.clone());
                     backend

@@ -36,8 +36,8 @@ pub async fn connect_sqlite(url: &str, pool: PoolSettings) -> StoreResult<sqlx::
 #[cfg(feature = "postgres")]
 pub async fn connect_postgres(url: &str, pool: PoolSettings) -> StoreResult<sqlx::PgPool> {
     use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-    let options = PgConnectOptions::from_str(url)
-        .map_err(|e| StorageError::Config(format!("invalid PostgreSQL URL: {e}")))?;
+    let options =
+        PgConnectOptions::from_str(url).map_err(|e| StorageError::Config(format!("invalid PostgreSQL URL: {e}")))?;
     PgPoolOptions::new()
         .max_connections(pool.max_connections)
         .acquire_timeout(pool.acquire_timeout)

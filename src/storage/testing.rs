@@ -29,9 +29,15 @@ pub struct TestBackend {
 enum Cleanup {
     File(PathBuf),
     #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
-    Postgres { admin_url: String, database: String },
+    Postgres {
+        admin_url: String,
+        database: String,
+    },
     #[cfg_attr(not(feature = "mongodb"), allow(dead_code))]
-    Mongo { url: String, database: String },
+    Mongo {
+        url: String,
+        database: String,
+    },
 }
 
 fn pool() -> PoolSettings {

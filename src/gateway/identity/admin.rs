@@ -5,7 +5,10 @@ use uuid::Uuid;
 
 use super::{
     domain::{AuditFilter, PhoneNumber, UserFilter, UserId},
-    dto::{page_request, AuditPage, AuditQuery, CreateUserRequest, UpdateUserRequest, UserListQuery, UserPage, UserResponse},
+    dto::{
+        page_request, AuditPage, AuditQuery, CreateUserRequest, UpdateUserRequest, UserListQuery, UserPage,
+        UserResponse,
+    },
     guard::AuthUser,
     routes::{optional_email, parse_field},
     service::{self, AdminChanges, NewAccount},
@@ -35,7 +38,11 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     )
 )]
 #[get("/users")]
-async fn list_users(identity: web::Data<Identity>, caller: AuthUser, query: ValidatedQuery<UserListQuery>) -> ApiResult<web::Json<UserPage>> {
+async fn list_users(
+    identity: web::Data<Identity>,
+    caller: AuthUser,
+    query: ValidatedQuery<UserListQuery>,
+) -> ApiResult<web::Json<UserPage>> {
     caller.require_admin()?;
     let query = query.0;
     let page = page_request(query.page, query.per_page);
@@ -64,7 +71,11 @@ async fn list_users(identity: web::Data<Identity>, caller: AuthUser, query: Vali
     )
 )]
 #[post("/users")]
-async fn create_user(identity: web::Data<Identity>, caller: AuthUser, body: ValidatedJson<CreateUserRequest>) -> ApiResult<HttpResponse> {
+async fn create_user(
+    identity: web::Data<Identity>,
+    caller: AuthUser,
+    body: ValidatedJson<CreateUserRequest>,
+) -> ApiResult<HttpResponse> {
     caller.require_admin()?;
     let body = body.0;
     let account = NewAccount {
@@ -94,7 +105,11 @@ async fn create_user(identity: web::Data<Identity>, caller: AuthUser, body: Vali
     )
 )]
 #[get("/users/{userId}")]
-async fn get_user(identity: web::Data<Identity>, caller: AuthUser, user_id: web::Path<Uuid>) -> ApiResult<web::Json<UserResponse>> {
+async fn get_user(
+    identity: web::Data<Identity>,
+    caller: AuthUser,
+    user_id: web::Path<Uuid>,
+) -> ApiResult<web::Json<UserResponse>> {
     caller.require_admin()?;
     Ok(web::Json(service::read_user(&identity, &caller, UserId(*user_id)).await?.into()))
 }
@@ -142,7 +157,11 @@ async fn update_user(
     )
 )]
 #[get("/audit")]
-async fn list_audit(identity: web::Data<Identity>, caller: AuthUser, query: ValidatedQuery<AuditQuery>) -> ApiResult<web::Json<AuditPage>> {
+async fn list_audit(
+    identity: web::Data<Identity>,
+    caller: AuthUser,
+    query: ValidatedQuery<AuditQuery>,
+) -> ApiResult<web::Json<AuditPage>> {
     caller.require_admin()?;
     let query = query.0;
     let page = page_request(query.page, query.per_page);

@@ -129,9 +129,8 @@ impl PhoneNumber {
     pub fn parse(text: &str) -> Result<Self, &'static str> {
         let compact: String = text.chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')')).collect();
         let digits = compact.strip_prefix('+').ok_or("must start with + and the country code (E.164)")?;
-        let valid = (8..=15).contains(&digits.len())
-            && digits.bytes().all(|b| b.is_ascii_digit())
-            && !digits.starts_with('0');
+        let valid =
+            (8..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) && !digits.starts_with('0');
         if valid {
             Ok(Self(compact))
         } else {
@@ -204,7 +203,8 @@ fn short_entries(entries: &[String]) -> Result<(), validator::ValidationError> {
     if entries.iter().all(|e| !e.trim().is_empty() && e.chars().count() <= 200) {
         Ok(())
     } else {
-        Err(validator::ValidationError::new("entry_length").with_message("entries must have 1 to 200 characters".into()))
+        Err(validator::ValidationError::new("entry_length")
+            .with_message("entries must have 1 to 200 characters".into()))
     }
 }
 

@@ -29,7 +29,8 @@ pub(super) fn password_rule(password: &str) -> Result<(), ValidationError> {
 /// BCP 47-style tag: a 2–3 letter language, optionally followed by subtags (`en`, `fr-CA`).
 pub(super) fn language_rule(tag: &str) -> Result<(), ValidationError> {
     let mut parts = tag.split('-');
-    let primary_ok = parts.next().is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
+    let primary_ok =
+        parts.next().is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
     let rest_ok = parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
     if primary_ok && rest_ok {
         Ok(())

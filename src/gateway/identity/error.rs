@@ -3,10 +3,7 @@
 use actix_web::http::{header, StatusCode};
 use uuid::Uuid;
 
-use crate::{
-    gateway::error::ApiErrorCode,
-    storage::StorageError,
-};
+use crate::{gateway::error::ApiErrorCode, storage::StorageError};
 
 /// Everything registration, login, tokens and user administration can refuse.
 #[derive(Debug, thiserror::Error)]

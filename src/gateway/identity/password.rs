@@ -15,9 +15,24 @@ pub const MAX_LENGTH: usize = 128;
 
 /// Passwords too common to accept whatever their length.
 const COMMON: &[&str] = &[
-    "1234567890", "12345678910", "0123456789", "password123", "password12", "passw0rd123", "qwertyuiop",
-    "1q2w3e4r5t", "iloveyou12", "letmein123", "welcome123", "administrator", "changeme123", "qwerty1234",
-    "abcdefghij", "1111111111", "0000000000", "carechat123",
+    "1234567890",
+    "12345678910",
+    "0123456789",
+    "password123",
+    "password12",
+    "passw0rd123",
+    "qwertyuiop",
+    "1q2w3e4r5t",
+    "iloveyou12",
+    "letmein123",
+    "welcome123",
+    "administrator",
+    "changeme123",
+    "qwerty1234",
+    "abcdefghij",
+    "1111111111",
+    "0000000000",
+    "carechat123",
 ];
 
 /// Checks a new password against the policy; the message says what to change.
@@ -30,7 +45,8 @@ pub fn check_policy(password: &str) -> Result<(), &'static str> {
         return Err("must have at most 128 characters");
     }
     let lowered = password.to_lowercase();
-    if COMMON.contains(&lowered.as_str()) || lowered.chars().all(|c| Some(c) == lowered.chars().next()) {
+    let first = lowered.chars().next();
+    if COMMON.contains(&lowered.as_str()) || lowered.chars().all(|c| Some(c) == first) {
         return Err("is too common; choose a less predictable password");
     }
     Ok(())

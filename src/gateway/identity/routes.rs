@@ -4,7 +4,10 @@ use actix_web::{get, http::header, patch, post, web, HttpRequest, HttpResponse};
 
 use super::{
     domain::{Email, PhoneNumber, Role},
-    dto::{AuthResponse, ChangePasswordRequest, LoginRequest, RefreshRequest, RegisterRequest, UpdateMeRequest, UserResponse},
+    dto::{
+        AuthResponse, ChangePasswordRequest, LoginRequest, RefreshRequest, RegisterRequest, UpdateMeRequest,
+        UserResponse,
+    },
     guard::AuthUser,
     service::{self, ClientMeta, NewAccount, OwnChanges, Session},
     Identity,
@@ -16,7 +19,13 @@ use crate::gateway::{
 
 /// Registers the routes on the `/api/v1/auth` scope.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(register).service(login).service(refresh).service(logout).service(me).service(update_me).service(change_password);
+    cfg.service(register)
+        .service(login)
+        .service(refresh)
+        .service(logout)
+        .service(me)
+        .service(update_me)
+        .service(change_password);
 }
 
 fn client_meta(req: &HttpRequest) -> ClientMeta {
@@ -40,7 +49,11 @@ fn auth_response(session: Session) -> AuthResponse {
 /// Parses a field the `validator` rules already accepted; a failure here is still a 422.
 pub(super) fn parse_field<T>(pointer: &str, parsed: Result<T, &'static str>) -> ApiResult<T> {
     parsed.map_err(|message| {
-        ApiError::validation(vec![FieldViolation { pointer: pointer.into(), code: "invalid".into(), message: message.into() }])
+        ApiError::validation(vec![FieldViolation {
+            pointer: pointer.into(),
+            code: "invalid".into(),
+            message: message.into(),
+        }])
     })
 }
 
@@ -62,7 +75,11 @@ pub(super) fn optional_email(email: Option<&str>) -> ApiResult<Option<Email>> {
     )
 )]
 #[post("/register")]
-async fn register(identity: web::Data<Identity>, req: HttpRequest, body: ValidatedJson<RegisterRequest>) -> ApiResult<HttpResponse> {
+async fn register(
+    identity: web::Data<Identity>,
+    req: HttpRequest,
+    body: ValidatedJson<RegisterRequest>,
+) -> ApiResult<HttpResponse> {
     let body = body.0;
     let account = NewAccount {
         phone: parse_field("/phoneNumber", PhoneNumber::parse(&body.phone_number))?,
@@ -91,7 +108,11 @@ async fn register(identity: web::Data<Identity>, req: HttpRequest, body: Validat
     )
 )]
 #[post("/login")]
-async fn login(identity: web::Data<Identity>, req: HttpRequest, body: ValidatedJson<LoginRequest>) -> ApiResult<HttpResponse> {
+async fn login(
+    identity: web::Data<Identity>,
+    req: HttpRequest,
+    body: ValidatedJson<LoginRequest>,
+) -> ApiResult<HttpResponse> {
     let body = body.0;
     let session = service::login(&identity, &body.identifier, body.password, client_meta(&req)).await?;
     Ok(HttpResponse::Ok().json(auth_response(session)))
@@ -160,7 +181,11 @@ async fn me(identity: web::Data<Identity>, caller: AuthUser) -> ApiResult<web::J
     )
 )]
 #[patch("/me")]
-async fn update_me(identity: web::Data<Identity>, caller: AuthUser, body: ValidatedJson<UpdateMeRequest>) -> ApiResult<web::Json<UserResponse>> {
+async fn update_me(
+    identity: web::Data<Identity>,
+    caller: AuthUser,
+    body: ValidatedJson<UpdateMeRequest>,
+) -> ApiResult<web::Json<UserResponse>> {
     let body = body.0;
     let changes = OwnChanges {
         phone: body.phone_number.as_deref().map(|p| parse_field("/phoneNumber", PhoneNumber::parse(p))).transpose()?,
@@ -185,7 +210,11 @@ async fn update_me(identity: web::Data<Identity>, caller: AuthUser, body: Valida
     )
 )]
 #[post("/me/password")]
-async fn change_password(identity: web::Data<Identity>, caller: AuthUser, body: ValidatedJson<ChangePasswordRequest>) -> ApiResult<HttpResponse> {
+async fn change_password(
+    identity: web::Data<Identity>,
+    caller: AuthUser,
+    body: ValidatedJson<ChangePasswordRequest>,
+) -> ApiResult<HttpResponse> {
     let body = body.0;
     service::change_password(&identity, caller.id, body.current_password, body.new_password).await?;
     Ok(HttpResponse::NoContent().finish())

@@ -132,7 +132,12 @@ pub async fn register(identity: &Identity, account: NewAccount, meta: ClientMeta
 }
 
 /// Checks credentials (phone number or email) and opens a session.
-pub async fn login(identity: &Identity, identifier: &str, password: String, meta: ClientMeta) -> Result<Session, IdentityError> {
+pub async fn login(
+    identity: &Identity,
+    identifier: &str,
+    password: String,
+    meta: ClientMeta,
+) -> Result<Session, IdentityError> {
     let account_key = identifier.trim().to_lowercase();
     identity
         .limiter
@@ -237,7 +242,9 @@ pub async fn refresh(identity: &Identity, secret: &str) -> Result<Session, Ident
 /// Ends the session the refresh token belongs to. Unknown tokens are ignored (idempotent).
 pub async fn logout(identity: &Identity, secret: &str) -> Result<(), IdentityError> {
     let now = storage::now();
-    if let Consumed::Fresh(token) | Consumed::Spent(token) = identity.stores.tokens.consume(&token_hash(secret), now).await? {
+    if let Consumed::Fresh(token) | Consumed::Spent(token) =
+        identity.stores.tokens.consume(&token_hash(secret), now).await?
+    {
         identity.stores.tokens.revoke_family(token.family_id, now).await?;
     }
     Ok(())
@@ -264,7 +271,12 @@ pub async fn update_own(identity: &Identity, id: UserId, changes: OwnChanges) ->
 }
 
 /// Changes the password after checking the current one, and ends every other session.
-pub async fn change_password(identity: &Identity, id: UserId, current: String, new: String) -> Result<(), IdentityError> {
+pub async fn change_password(
+    identity: &Identity,
+    id: UserId,
+    current: String,
+    new: String,
+) -> Result<(), IdentityError> {
     let mut user = get_user(identity, id).await?;
     if !password_matches(current, user.password_hash.clone()).await? {
         return Err(IdentityError::WrongCurrentPassword);
@@ -285,7 +297,12 @@ pub async fn read_user(identity: &Identity, admin: &AuthUser, id: UserId) -> Res
 
 /// Applies an administrator's changes; deactivation revokes the account's sessions. Every
 /// change is audited; administrators cannot deactivate or demote themselves.
-pub async fn administer(identity: &Identity, admin: &AuthUser, id: UserId, changes: AdminChanges) -> Result<User, IdentityError> {
+pub async fn administer(
+    identity: &Identity,
+    admin: &AuthUser,
+    id: UserId,
+    changes: AdminChanges,
+) -> Result<User, IdentityError> {
     let mut user = get_user(identity, id).await?;
     let demotes_self = changes.role.is_some_and(|r| r != Role::Admin) || changes.is_active == Some(false);
     if id == admin.id && demotes_self {
@@ -318,7 +335,6 @@ pub async fn administer(identity: &Identity, admin: &AuthUser, id: UserId, chang
     }
     Ok(user)
 }
-
 
 #[cfg(test)]
 mod tests {

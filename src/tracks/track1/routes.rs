@@ -5,7 +5,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::domain::SessionType;
-use crate::gateway::{error::{ApiResult, Problem}, identity::guard::AuthUser};
+use crate::gateway::{
+    error::{ApiResult, Problem},
+    identity::guard::AuthUser,
+};
 
 /// Registers the feedback routes.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

@@ -5,7 +5,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::domain::ConversationType;
-use crate::gateway::{error::{ApiResult, Problem}, identity::guard::AuthUser};
+use crate::gateway::{
+    error::{ApiResult, Problem},
+    identity::guard::AuthUser,
+};
 
 /// Registers the chat routes.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -33,6 +36,7 @@ pub struct ConversationTypeInfo {
 )]
 #[get("/conversation-types")]
 async fn list_conversation_types(_caller: AuthUser) -> ApiResult<web::Json<Vec<ConversationTypeInfo>>> {
-    let types = ConversationType::ALL.map(|t| ConversationTypeInfo { conversation_type: t, description: t.description() });
+    let types =
+        ConversationType::ALL.map(|t| ConversationTypeInfo { conversation_type: t, description: t.description() });
     Ok(web::Json(types.into()))
 }

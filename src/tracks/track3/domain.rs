@@ -212,7 +212,12 @@ mod tests {
         let all: Vec<_> = BloodGroup::all().collect();
         assert!(all.iter().all(|r| is_compatible(Component::RedCells, g("O-"), *r)), "O- red cells for all");
         assert!(all.iter().all(|d| is_compatible(Component::RedCells, *d, g("AB+"))), "AB+ receives all red cells");
-        assert!(all.iter().all(|r| is_compatible(Component::Plasma, g("AB-"), *r) && is_compatible(Component::Plasma, g("AB+"), *r)), "AB plasma for all");
+        assert!(
+            all.iter()
+                .all(|r| is_compatible(Component::Plasma, g("AB-"), *r)
+                    && is_compatible(Component::Plasma, g("AB+"), *r)),
+            "AB plasma for all"
+        );
         assert!(all.iter().all(|d| is_compatible(Component::Plasma, *d, g("O+"))), "O receives all plasma");
     }
 }

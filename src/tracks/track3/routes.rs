@@ -40,7 +40,10 @@ pub struct CompatibilityRow {
     )
 )]
 #[get("/compatibility/{component}")]
-async fn compatibility_table(caller: AuthUser, component: web::Path<Component>) -> ApiResult<web::Json<Vec<CompatibilityRow>>> {
+async fn compatibility_table(
+    caller: AuthUser,
+    component: web::Path<Component>,
+) -> ApiResult<web::Json<Vec<CompatibilityRow>>> {
     caller.require_staff()?;
     let rows = BloodGroup::all()
         .map(|recipient| CompatibilityRow { recipient, donors: compatible_donors(*component, recipient) })

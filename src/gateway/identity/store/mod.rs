@@ -13,7 +13,10 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::domain::{AuditEvent, AuditFilter, Consumed, LoginEvent, Page, PageRequest, PhoneNumber, RefreshToken, User, UserFilter, UserId, Email};
+use super::domain::{
+    AuditEvent, AuditFilter, Consumed, Email, LoginEvent, Page, PageRequest, PhoneNumber, RefreshToken, User,
+    UserFilter, UserId,
+};
 use crate::storage::{Backend, StoreResult};
 
 /// Users.

@@ -41,13 +41,15 @@ const INSERT_LOGIN: &str =
 const PRUNE_LOGINS: &str = "delete from login_events where user_id = $1 and id not in \
     (select id from login_events where user_id = $1 order by occurred_at desc, id desc limit $2)";
 
-const INSERT_TOKEN: &str = "insert into refresh_tokens (token_id, family_id, user_id, token_hash, issued_at, expires_at, \
+const INSERT_TOKEN: &str =
+    "insert into refresh_tokens (token_id, family_id, user_id, token_hash, issued_at, expires_at, \
     used_at, revoked_at) values ($1, $2, $3, $4, $5, $6, $7, $8)";
 const TOKEN_COLUMNS: &str = "token_id, family_id, user_id, token_hash, issued_at, expires_at, used_at, revoked_at";
 const REVOKE_FAMILY: &str = "update refresh_tokens set revoked_at = $2 where family_id = $1 and revoked_at is null";
 const REVOKE_USER: &str = "update refresh_tokens set revoked_at = $2 where user_id = $1 and revoked_at is null";
 
-const INSERT_AUDIT: &str = "insert into audit_events (event_id, actor_id, actor_role, action, subject_user_id, resource, \
+const INSERT_AUDIT: &str =
+    "insert into audit_events (event_id, actor_id, actor_role, action, subject_user_id, resource, \
     occurred_at, request_id) values ($1, $2, $3, $4, $5, $6, $7, $8)";
 const AUDIT_FILTER: &str = " where ($1 is null or actor_id = $1) and ($2 is null or subject_user_id = $2)";
 
@@ -73,12 +75,14 @@ struct UserRow {
 
 impl UserRow {
     fn into_user(self, login_history: Vec<LoginEvent>) -> StoreResult<User> {
-        let corrupt = |what: &str, value: &str| StorageError::Corrupt(format!("user {}: {what} `{value}`", self.user_id));
+        let corrupt =
+            |what: &str, value: &str| StorageError::Corrupt(format!("user {}: {what} `{value}`", self.user_id));
         Ok(User {
             id: UserId(self.user_id),
             user_type: UserType::parse(&self.user_type).ok_or_else(|| corrupt("user_type", &self.user_type))?,
             role: Role::parse(&self.role).ok_or_else(|| corrupt("role", &self.role))?,
-            track_origin: TrackOrigin::parse(&self.track_origin).ok_or_else(|| corrupt("track_origin", &self.track_origin))?,
+            track_origin: TrackOrigin::parse(&self.track_origin)
+                .ok_or_else(|| corrupt("track_origin", &self.track_origin))?,
             phone: PhoneNumber::parse(&self.phone_number).map_err(|_| corrupt("phone_number", &self.phone_number))?,
             email: match &self.email {
                 Some(e) => Some(Email::parse(e).map_err(|_| corrupt("email", e))?),
@@ -156,8 +160,9 @@ impl TryFrom<AuditRow> for AuditEvent {
 
     fn try_from(row: AuditRow) -> StoreResult<Self> {
         Ok(Self {
-            actor_role: Role::parse(&row.actor_role)
-                .ok_or_else(|| StorageError::Corrupt(format!("audit event {}: role `{}`", row.event_id, row.actor_role)))?,
+            actor_role: Role::parse(&row.actor_role).ok_or_else(|| {
+                StorageError::Corrupt(format!("audit event {}: role `{}`", row.event_id, row.actor_role))
+            })?,
             event_id: row.event_id,
             actor_id: row.actor_id,
             action: row.action,

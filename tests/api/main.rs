@@ -1,0 +1,19 @@
+//! The HTTP suite: every test starts the real application on 127.0.0.1, a random port and a
+//! fresh database (`TEST_BACKEND`: `sqlite` by default, `postgres`, `mongodb`), and talks to
+//! it over HTTP as a client would.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod admin;
+mod gateway;
+mod helpers;
+mod login;
+mod me;
+mod register;
+mod tokens;
+#[cfg(feature = "track1")]
+mod track1;
+#[cfg(feature = "track2")]
+mod track2;
+#[cfg(feature = "track3")]
+mod track3;
