@@ -118,8 +118,9 @@ impl Application {
             result = &mut server => result,
             () = shutdown => {
                 log::info!("shutting down: draining in-flight requests");
-                handle.stop(true).await;
-                server.await
+                // The server future processes the stop command, so keep polling it meanwhile.
+                let ((), result) = tokio::join!(handle.stop(true), server);
+                result
             }
         }
     }

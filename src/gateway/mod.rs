@@ -31,7 +31,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
 pub fn openapi() -> utoipa::openapi::OpenApi {
     use utoipa::OpenApi as _;
     use utoipa_actix_web::AppExt as _;
-    let (_, doc) =
+    let (_, mut doc) =
         actix_web::App::new().into_utoipa_app().openapi(openapi::ApiDoc::openapi()).configure(routes).split_for_parts();
+    openapi::add_common_responses(&mut doc);
     doc
 }

@@ -47,7 +47,10 @@ async fn admins_search_filter_and_page_the_user_list() {
     assert_eq!((admins["total"].as_u64(), admins["items"][0]["role"].as_str()), (Some(1), Some("admin")));
 
     let first = expect_json(app.send(list("role=patient&perPage=1")).await, 200).await;
-    assert_eq!((first["total"].as_u64(), first["perPage"].as_u64(), first["page"].as_u64()), (Some(2), Some(1), Some(1)));
+    assert_eq!(
+        (first["total"].as_u64(), first["perPage"].as_u64(), first["page"].as_u64()),
+        (Some(2), Some(1), Some(1))
+    );
     assert_eq!(first["items"].as_array().map(Vec::len), Some(1));
     let second = expect_json(app.send(list("role=patient&perPage=1&page=2")).await, 200).await;
     assert_eq!(second["items"].as_array().map(Vec::len), Some(1));
@@ -66,10 +69,20 @@ async fn admins_search_filter_and_page_the_user_list() {
 async fn a_malformed_id_is_400_and_an_unknown_one_404() {
     let Some(app) = TestApp::spawn().await else { return };
     let admin = app.admin_token().await;
-    expect_problem(app.send(app.get(&format!("{USERS}/not-a-uuid"), Some(&admin))).await, 400, "invalid_path_parameter").await;
+    expect_problem(
+        app.send(app.get(&format!("{USERS}/not-a-uuid"), Some(&admin))).await,
+        400,
+        "invalid_path_parameter",
+    )
+    .await;
     let unknown = format!("{USERS}/{}", uuid::Uuid::new_v4());
     expect_problem(app.send(app.get(&unknown, Some(&admin))).await, 404, "user_not_found").await;
-    expect_problem(app.send(app.patch(&unknown, Some(&admin), &json!({"isVerified": true}))).await, 404, "user_not_found").await;
+    expect_problem(
+        app.send(app.patch(&unknown, Some(&admin), &json!({"isVerified": true}))).await,
+        404,
+        "user_not_found",
+    )
+    .await;
 }
 
 #[actix_web::test]
@@ -140,11 +153,14 @@ async fn an_admin_creates_a_staff_account_that_can_log_in() {
 
     let (_, _, user) = app.login_ok("joy@clinic.example", PASSWORD).await;
     assert_eq!(user["userId"], created["userId"]);
-    let actions: Vec<Value> = audit_of(&app, &admin, created["userId"].as_str().unwrap()).await.iter().map(|e| e["action"].clone()).collect();
+    let actions: Vec<Value> =
+        audit_of(&app, &admin, created["userId"].as_str().unwrap()).await.iter().map(|e| e["action"].clone()).collect();
     assert!(actions.contains(&json!("user.created")), "{actions:?}");
 
-    expect_problem(app.send(app.post(USERS, Some(&admin), &body)).await, 409, "phone_taken").await;
+    let same_phone = json!({"fullName": "Joy Two", "phoneNumber": phone, "password": PASSWORD, "role": "staff"});
+    expect_problem(app.send(app.post(USERS, Some(&admin), &same_phone)).await, 409, "phone_taken").await;
     let bad_role = json!({"fullName": "X", "phoneNumber": unique_phone(), "password": PASSWORD, "role": "superuser"});
-    let problem = expect_problem(app.send(app.post(USERS, Some(&admin), &bad_role)).await, 422, "validation_failed").await;
+    let problem =
+        expect_problem(app.send(app.post(USERS, Some(&admin), &bad_role)).await, 422, "validation_failed").await;
     assert_eq!(pointers(&problem), ["/role"]);
 }

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::helpers::{expect_json, expect_problem, TestApp, PASSWORD};
+use crate::helpers::{expect_json, expect_problem, pointers, TestApp, PASSWORD};
 
 #[actix_web::test]
 async fn refresh_rotates_and_a_replayed_token_revokes_its_family() {
@@ -43,7 +43,19 @@ async fn after_logout_the_refresh_token_is_invalid() {
     // Logging out again, or with a token nobody issued, is harmless.
     let again = app.post("/api/v1/auth/logout", None, &json!({"refreshToken": refresh}));
     assert_eq!(app.send(again).await.status(), 204);
+    let unknown = app.post("/api/v1/auth/logout", None, &json!({"refreshToken": "never-issued-token"}));
+    assert_eq!(app.send(unknown).await.status(), 204);
     expect_problem(app.refresh("never-issued-token").await, 401, "refresh_token_invalid").await;
+}
+
+// Logout revokes without spending: a later use is "invalid", not a replay (no false theft alarm).
+#[actix_web::test]
+async fn after_logout_refresh_says_invalid_not_reused() {
+    let Some(app) = TestApp::spawn().await else { return };
+    let (_, refresh, _) = app.register_patient().await;
+    let logout = app.post("/api/v1/auth/logout", None, &json!({"refreshToken": refresh}));
+    assert_eq!(app.send(logout).await.status(), 204);
+    expect_problem(app.refresh(&refresh).await, 401, "refresh_token_invalid").await;
 }
 
 #[actix_web::test]
@@ -57,7 +69,7 @@ async fn changing_the_password_ends_every_session() {
     expect_problem(app.send(app.post(path, Some(&access), &wrong)).await, 422, "wrong_current_password").await;
     let weak = json!({"currentPassword": PASSWORD, "newPassword": "password123"});
     let problem = expect_problem(app.send(app.post(path, Some(&access), &weak)).await, 422, "validation_failed").await;
-    assert_eq!(crate::helpers::pointers(&problem), ["/newPassword"]);
+    assert_eq!(pointers(&problem), ["/newPassword"]);
 
     let change = json!({"currentPassword": PASSWORD, "newPassword": "meadow-lantern-77"});
     assert_eq!(app.send(app.post(path, Some(&access), &change)).await.status(), 204);

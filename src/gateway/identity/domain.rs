@@ -124,15 +124,13 @@ impl TrackOrigin {
 pub struct PhoneNumber(String);
 
 impl PhoneNumber {
-    /// Accepts E.164 written with common separators (spaces, dashes, dots, parentheses) and
-    /// keeps the canonical form.
+    /// Accepts E.164 only: `+`, a country code not starting with 0, 8 to 15 digits in all.
     pub fn parse(text: &str) -> Result<Self, &'static str> {
-        let compact: String = text.chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')')).collect();
-        let digits = compact.strip_prefix('+').ok_or("must start with + and the country code (E.164)")?;
+        let digits = text.strip_prefix('+').ok_or("must start with + and the country code (E.164)")?;
         let valid =
             (8..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) && !digits.starts_with('0');
         if valid {
-            Ok(Self(compact))
+            Ok(Self(text.to_owned()))
         } else {
             Err("must be an E.164 number such as +15551234567")
         }
@@ -149,11 +147,10 @@ impl PhoneNumber {
 pub struct Email(String);
 
 impl Email {
-    /// Validates and lower-cases.
+    /// Validates and lower-cases (no trimming: what the schema calls an email is what passes).
     pub fn parse(text: &str) -> Result<Self, &'static str> {
-        let trimmed = text.trim();
-        if trimmed.len() <= 254 && validator::ValidateEmail::validate_email(&trimmed) {
-            Ok(Self(trimmed.to_lowercase()))
+        if text.len() <= 254 && validator::ValidateEmail::validate_email(&text) {
+            Ok(Self(text.to_lowercase()))
         } else {
             Err("must be an email address")
         }
@@ -185,27 +182,21 @@ pub struct Profile {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MedicalInfo {
-    /// Known conditions (at most 50 entries of 200 characters).
+    /// Known conditions (at most 50).
     #[serde(default)]
-    #[validate(length(max = 50), custom(function = "short_entries"))]
+    #[validate(length(max = 50))]
+    #[schema(max_items = 50)]
     pub conditions: Vec<String>,
-    /// Allergies (at most 50 entries of 200 characters).
+    /// Allergies (at most 50).
     #[serde(default)]
-    #[validate(length(max = 50), custom(function = "short_entries"))]
+    #[validate(length(max = 50))]
+    #[schema(max_items = 50)]
     pub allergies: Vec<String>,
-    /// Current medications (at most 50 entries of 200 characters).
+    /// Current medications (at most 50).
     #[serde(default)]
-    #[validate(length(max = 50), custom(function = "short_entries"))]
+    #[validate(length(max = 50))]
+    #[schema(max_items = 50)]
     pub medications: Vec<String>,
-}
-
-fn short_entries(entries: &[String]) -> Result<(), validator::ValidationError> {
-    if entries.iter().all(|e| !e.trim().is_empty() && e.chars().count() <= 200) {
-        Ok(())
-    } else {
-        Err(validator::ValidationError::new("entry_length")
-            .with_message("entries must have 1 to 200 characters".into()))
-    }
 }
 
 /// The plan's `profile.chatPreferences`.
@@ -367,6 +358,26 @@ pub enum Consumed {
     Unknown,
 }
 
+impl Consumed {
+    /// Classifies a token the atomic spend has just marked used.
+    pub fn spent_now(token: RefreshToken, now: DateTime<Utc>) -> Self {
+        if token.expires_at <= now {
+            Self::Expired
+        } else {
+            Self::Fresh(token)
+        }
+    }
+
+    /// Classifies a token the atomic spend did not match: replayed, revoked or unknown.
+    pub fn not_spendable(token: Option<RefreshToken>) -> Self {
+        match token {
+            Some(token) if token.used_at.is_some() => Self::Spent(token),
+            Some(_) => Self::Revoked,
+            None => Self::Unknown,
+        }
+    }
+}
+
 /// One entry of the audit trail: who did what to whose data.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -404,16 +415,16 @@ mod tests {
 
     #[test]
     fn phone_numbers_are_canonical_e164() {
-        assert_eq!(PhoneNumber::parse("+1 (555) 123-4567").unwrap().as_str(), "+15551234567");
         assert_eq!(PhoneNumber::parse("+250788123456").unwrap().as_str(), "+250788123456");
-        for bad in ["5551234567", "+0123456789", "+1555", "+1555123456789012", "+1555abc4567", ""] {
+        for bad in ["5551234567", "+0123456789", "+1555", "+1555123456789012", "+1555abc4567", "+1 555 123 4567", ""] {
             assert!(PhoneNumber::parse(bad).is_err(), "{bad} should be rejected");
         }
     }
 
     #[test]
     fn emails_are_lower_cased_and_checked() {
-        assert_eq!(Email::parse(" Nurse@Clinic.ORG ").unwrap().as_str(), "nurse@clinic.org");
+        assert_eq!(Email::parse("Nurse@Clinic.ORG").unwrap().as_str(), "nurse@clinic.org");
+        assert!(Email::parse(" nurse@clinic.org").is_err());
         assert!(Email::parse("not-an-email").is_err());
         assert!(Email::parse(&format!("{}@x.org", "a".repeat(260))).is_err());
     }
@@ -425,6 +436,27 @@ mod tests {
         for role in [Role::Patient, Role::User, Role::Staff, Role::Lab, Role::Admin] {
             assert_eq!(Role::parse(role.as_str()), Some(role));
         }
+    }
+
+    #[test]
+    fn refresh_outcomes() {
+        let now = crate::storage::now();
+        let token = RefreshToken {
+            id: Uuid::now_v7(),
+            family_id: Uuid::now_v7(),
+            user_id: UserId::generate(),
+            token_hash: "h".into(),
+            issued_at: now,
+            expires_at: now + chrono::Duration::days(1),
+            used_at: None,
+            revoked_at: None,
+        };
+        assert_eq!(Consumed::spent_now(token.clone(), now), Consumed::Fresh(token.clone()));
+        assert_eq!(Consumed::spent_now(token.clone(), token.expires_at), Consumed::Expired);
+        assert_eq!(Consumed::not_spendable(Some(token.clone())), Consumed::Revoked);
+        let replayed = RefreshToken { used_at: Some(now), ..token };
+        assert!(matches!(Consumed::not_spendable(Some(replayed)), Consumed::Spent(_)));
+        assert_eq!(Consumed::not_spendable(None), Consumed::Unknown);
     }
 
     #[test]

@@ -14,16 +14,18 @@ use super::{
 /// Largest page a list returns.
 pub const MAX_PAGE_SIZE: u32 = 100;
 
-pub(super) fn phone_rule(phone: &str) -> Result<(), ValidationError> {
-    domain::PhoneNumber::parse(phone).map(drop).map_err(|m| ValidationError::new("phone_e164").with_message(m.into()))
-}
-
 pub(super) fn email_rule(email: &str) -> Result<(), ValidationError> {
     domain::Email::parse(email).map(drop).map_err(|m| ValidationError::new("email").with_message(m.into()))
 }
 
 pub(super) fn password_rule(password: &str) -> Result<(), ValidationError> {
     password::check_policy(password).map_err(|m| ValidationError::new("password_policy").with_message(m.into()))
+}
+
+/// Phone numbers are taken in strict E.164 (as the schema's pattern says), so what the API
+/// accepts and what the document promises are the same set.
+pub(super) fn phone_rule(phone: &str) -> Result<(), ValidationError> {
+    domain::PhoneNumber::parse(phone).map(drop).map_err(|m| ValidationError::new("phone_e164").with_message(m.into()))
 }
 
 /// BCP 47-style tag: a 2–3 letter language, optionally followed by subtags (`en`, `fr-CA`).
@@ -45,23 +47,23 @@ pub(super) fn language_rule(tag: &str) -> Result<(), ValidationError> {
 pub struct RegisterRequest {
     /// Display name (1–200 characters).
     #[validate(length(min = 1, max = 200))]
-    #[schema(example = "Amina Uwase")]
+    #[schema(min_length = 1, max_length = 200, example = "Amina Uwase")]
     pub full_name: String,
     /// Phone number in E.164 (separators allowed); unique.
     #[validate(custom(function = "phone_rule"))]
-    #[schema(example = "+250788123456")]
+    #[schema(pattern = r"^\+[1-9][0-9]{7,14}$", example = "+250788123456")]
     pub phone_number: String,
     /// Email address; unique when given.
     #[validate(custom(function = "email_rule"))]
-    #[schema(example = "amina@example.org")]
+    #[schema(format = Email, max_length = 254, example = "amina@example.org")]
     pub email: Option<String>,
     /// 10–128 characters, not a common password.
     #[validate(custom(function = "password_rule"))]
-    #[schema(example = "tulip-river-42")]
+    #[schema(min_length = 10, max_length = 128, example = "tulip-river-42")]
     pub password: String,
     /// Language for messages and translations (default `en`).
     #[validate(custom(function = "language_rule"))]
-    #[schema(example = "rw")]
+    #[schema(pattern = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", example = "rw")]
     pub preferred_language: Option<String>,
 }
 
@@ -71,11 +73,11 @@ pub struct RegisterRequest {
 pub struct LoginRequest {
     /// Phone number (E.164) or email address.
     #[validate(length(min = 1, max = 254))]
-    #[schema(example = "+250788123456")]
+    #[schema(min_length = 1, max_length = 254, example = "+250788123456")]
     pub identifier: String,
     /// The password.
     #[validate(length(min = 1, max = 128))]
-    #[schema(example = "tulip-river-42")]
+    #[schema(min_length = 1, max_length = 128, example = "tulip-river-42")]
     pub password: String,
 }
 
@@ -85,6 +87,7 @@ pub struct LoginRequest {
 pub struct RefreshRequest {
     /// The refresh token from login, registration or the previous refresh.
     #[validate(length(min = 1, max = 512))]
+    #[schema(min_length = 1, max_length = 512)]
     pub refresh_token: String,
 }
 
@@ -114,15 +117,19 @@ pub struct AuthResponse {
 pub struct UpdateMeRequest {
     /// New display name.
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub full_name: Option<String>,
     /// New phone number (E.164); unique.
     #[validate(custom(function = "phone_rule"))]
+    #[schema(pattern = r"^\+[1-9][0-9]{7,14}$", example = "+250788123456")]
     pub phone_number: Option<String>,
     /// New email; unique.
     #[validate(custom(function = "email_rule"))]
+    #[schema(format = Email, max_length = 254)]
     pub email: Option<String>,
     /// New language tag.
     #[validate(custom(function = "language_rule"))]
+    #[schema(pattern = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")]
     pub preferred_language: Option<String>,
     /// Replaces the profile.
     #[validate(nested)]
@@ -135,9 +142,11 @@ pub struct UpdateMeRequest {
 pub struct ChangePasswordRequest {
     /// The password in use now.
     #[validate(length(min = 1, max = 128))]
+    #[schema(min_length = 1, max_length = 128)]
     pub current_password: String,
     /// The new password: 10–128 characters, not a common password.
     #[validate(custom(function = "password_rule"))]
+    #[schema(min_length = 10, max_length = 128)]
     pub new_password: String,
 }
 
@@ -208,20 +217,25 @@ impl From<User> for UserResponse {
 pub struct CreateUserRequest {
     /// Display name.
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub full_name: String,
     /// E.164 phone number; unique.
     #[validate(custom(function = "phone_rule"))]
+    #[schema(pattern = r"^\+[1-9][0-9]{7,14}$", example = "+250788123456")]
     pub phone_number: String,
     /// Email; unique when given.
     #[validate(custom(function = "email_rule"))]
+    #[schema(format = Email, max_length = 254)]
     pub email: Option<String>,
     /// Initial password (10–128 characters).
     #[validate(custom(function = "password_rule"))]
+    #[schema(min_length = 10, max_length = 128)]
     pub password: String,
     /// Role of the new account.
     pub role: Role,
     /// Language tag (default `en`).
     #[validate(custom(function = "language_rule"))]
+    #[schema(pattern = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")]
     pub preferred_language: Option<String>,
 }
 
@@ -244,6 +258,7 @@ pub struct UpdateUserRequest {
 pub struct UserListQuery {
     /// Case-insensitive text in the name, phone number or email.
     #[validate(length(min = 1, max = 100))]
+    #[param(min_length = 1, max_length = 100)]
     pub q: Option<String>,
     /// Only this role.
     pub role: Option<Role>,

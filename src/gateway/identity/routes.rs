@@ -67,11 +67,7 @@ pub(super) fn optional_email(email: Option<&str>) -> ApiResult<Option<Email>> {
     request_body = RegisterRequest,
     responses(
         (status = 201, description = "Registered and logged in", body = AuthResponse),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Phone number (`phone_taken`) or email (`email_taken`) already registered", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, each listed", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "Phone number (`phone_taken`) or email (`email_taken`) already registered", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/register")]
@@ -99,10 +95,8 @@ async fn register(
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Logged in", body = AuthResponse),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Wrong identifier or password (`invalid_credentials`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Account deactivated (`account_deactivated`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many attempts for this account or address; see `Retry-After`", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait")))
     )
@@ -125,9 +119,7 @@ async fn login(
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "New token pair", body = AuthResponse),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Invalid, expired or revoked (`refresh_token_invalid`) or replayed (`refresh_token_reused`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json")
+        (status = 401, description = "Invalid, expired or revoked (`refresh_token_invalid`) or replayed (`refresh_token_reused`)", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/refresh")]
@@ -141,9 +133,7 @@ async fn refresh(identity: web::Data<Identity>, body: ValidatedJson<RefreshReque
     tag = "auth",
     request_body = RefreshRequest,
     responses(
-        (status = 204, description = "Logged out"),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json")
+        (status = 204, description = "Logged out")
     )
 )]
 #[post("/logout")]
@@ -158,7 +148,6 @@ async fn logout(identity: web::Data<Identity>, body: ValidatedJson<RefreshReques
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The account", body = UserResponse),
-        (status = 401, description = "Missing, invalid or expired token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "The account no longer exists", body = Problem, content_type = "application/problem+json")
     )
 )]
@@ -174,10 +163,7 @@ async fn me(identity: web::Data<Identity>, caller: AuthUser) -> ApiResult<web::J
     request_body = UpdateMeRequest,
     responses(
         (status = 200, description = "The updated account", body = UserResponse),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing, invalid or expired token", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Phone number or email taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "Phone number or email taken", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[patch("/me")]
@@ -204,8 +190,6 @@ async fn update_me(
     request_body = ChangePasswordRequest,
     responses(
         (status = 204, description = "Password changed; log in again"),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing, invalid or expired token", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong current password (`wrong_current_password`) or invalid new one", body = Problem, content_type = "application/problem+json")
     )
 )]

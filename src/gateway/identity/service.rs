@@ -107,7 +107,7 @@ pub async fn create_account(identity: &Identity, account: NewAccount) -> Result<
         user_type,
         role: account.role,
         track_origin,
-        full_name: account.full_name.trim().to_owned(),
+        full_name: account.full_name,
         phone: account.phone,
         email: account.email,
         preferred_language: account.preferred_language,
@@ -242,9 +242,8 @@ pub async fn refresh(identity: &Identity, secret: &str) -> Result<Session, Ident
 /// Ends the session the refresh token belongs to. Unknown tokens are ignored (idempotent).
 pub async fn logout(identity: &Identity, secret: &str) -> Result<(), IdentityError> {
     let now = storage::now();
-    if let Consumed::Fresh(token) | Consumed::Spent(token) =
-        identity.stores.tokens.consume(&token_hash(secret), now).await?
-    {
+    // Revoke without spending, so a later use reads as "revoked", not as a replay.
+    if let Some(token) = identity.stores.tokens.find(&token_hash(secret)).await? {
         identity.stores.tokens.revoke_family(token.family_id, now).await?;
     }
     Ok(())
@@ -258,9 +257,7 @@ pub async fn get_user(identity: &Identity, id: UserId) -> Result<User, IdentityE
 /// Applies a user's changes to their own account.
 pub async fn update_own(identity: &Identity, id: UserId, changes: OwnChanges) -> Result<User, IdentityError> {
     let mut user = get_user(identity, id).await?;
-    if let Some(name) = changes.full_name {
-        user.full_name = name.trim().to_owned();
-    }
+    user.full_name = changes.full_name.unwrap_or(user.full_name);
     user.phone = changes.phone.unwrap_or(user.phone);
     user.email = changes.email.or(user.email);
     user.preferred_language = changes.preferred_language.unwrap_or(user.preferred_language);

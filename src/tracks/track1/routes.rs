@@ -5,10 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::domain::SessionType;
-use crate::gateway::{
-    error::{ApiResult, Problem},
-    identity::guard::AuthUser,
-};
+use crate::gateway::{error::ApiResult, identity::guard::AuthUser};
 
 /// Registers the feedback routes.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -30,8 +27,7 @@ pub struct SessionTypeInfo {
     tag = "track1",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Every session type", body = [SessionTypeInfo]),
-        (status = 401, description = "Missing, invalid or expired token", body = Problem, content_type = "application/problem+json")
+        (status = 200, description = "Every session type", body = [SessionTypeInfo])
     )
 )]
 #[get("/session-types")]

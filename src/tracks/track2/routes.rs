@@ -5,10 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::domain::ConversationType;
-use crate::gateway::{
-    error::{ApiResult, Problem},
-    identity::guard::AuthUser,
-};
+use crate::gateway::{error::ApiResult, identity::guard::AuthUser};
 
 /// Registers the chat routes.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -30,8 +27,7 @@ pub struct ConversationTypeInfo {
     tag = "track2",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Every conversation type", body = [ConversationTypeInfo]),
-        (status = 401, description = "Missing, invalid or expired token", body = Problem, content_type = "application/problem+json")
+        (status = 200, description = "Every conversation type", body = [ConversationTypeInfo])
     )
 )]
 #[get("/conversation-types")]

@@ -31,11 +31,10 @@ pub struct CompatibilityRow {
 #[utoipa::path(
     tag = "track3",
     security(("bearer" = [])),
-    params(("component" = Component, Path, description = "The blood component")),
+    params(("component" = inline(Component), Path, description = "The blood component")),
     responses(
         (status = 200, description = "One row per recipient group", body = [CompatibilityRow]),
         (status = 400, description = "Unknown component", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing, invalid or expired token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a staff role", body = Problem, content_type = "application/problem+json")
     )
 )]

@@ -46,6 +46,8 @@ pub trait TokenStore: Send + Sync {
     /// Spends the token with this hash, atomically: of two concurrent calls only one gets
     /// [`Consumed::Fresh`].
     async fn consume(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Consumed>;
+    /// The token with this hash, in whatever state.
+    async fn find(&self, token_hash: &str) -> StoreResult<Option<RefreshToken>>;
     /// Revokes every live token of a family.
     async fn revoke_family(&self, family_id: Uuid, now: DateTime<Utc>) -> StoreResult<()>;
     /// Revokes every live token of a user.

@@ -368,25 +368,6 @@ fn stamp(field: &str, now: DateTime<Utc>) -> Document {
     doc! { "$set": { field: BsonDate::from(now) } }
 }
 
-/// The outcome when the atomic spend matched `doc` (spent now, but possibly expired).
-fn spent_now(doc: TokenDoc, now: DateTime<Utc>) -> Consumed {
-    let token = RefreshToken::from(doc);
-    if token.expires_at <= now {
-        Consumed::Expired
-    } else {
-        Consumed::Fresh(token)
-    }
-}
-
-/// The outcome when the spend matched nothing: replayed, revoked or unknown.
-fn not_spendable(doc: Option<TokenDoc>) -> Consumed {
-    match doc.map(RefreshToken::from) {
-        Some(token) if token.used_at.is_some() => Consumed::Spent(token),
-        Some(_) => Consumed::Revoked,
-        None => Consumed::Unknown,
-    }
-}
-
 /// The audit trail's filter.
 fn audit_filter(filter: &AuditFilter) -> Document {
     let mut out = Document::new();
@@ -527,11 +508,14 @@ impl TokenStore for MongoIdentity {
             .find_one_and_update(spend_filter(token_hash), stamp("usedAt", now))
             .return_document(ReturnDocument::After)
             .await?;
-        if let Some(doc) = spent {
-            return Ok(spent_now(doc, now));
+        match spent {
+            Some(doc) => Ok(Consumed::spent_now(doc.into(), now)),
+            None => Ok(Consumed::not_spendable(self.find(token_hash).await?)),
         }
-        let found = self.tokens.find_one(doc! { "tokenHash": token_hash }).await?;
-        Ok(not_spendable(found))
+    }
+
+    async fn find(&self, token_hash: &str) -> StoreResult<Option<RefreshToken>> {
+        Ok(self.tokens.find_one(doc! { "tokenHash": token_hash }).await?.map(RefreshToken::from))
     }
 
     async fn revoke_family(&self, family_id: Uuid, now: DateTime<Utc>) -> StoreResult<()> {
@@ -705,12 +689,8 @@ mod tests {
         let family = live_tokens("familyId", token.family_id);
         assert_eq!(family, doc! { "familyId": BsonUuid::from(token.family_id), "revokedAt": null });
 
-        assert_eq!(spent_now(doc.clone(), t), Consumed::Fresh(token.clone()));
-        assert_eq!(spent_now(doc.clone(), token.expires_at), Consumed::Expired);
-        assert_eq!(not_spendable(Some(doc.clone())), Consumed::Revoked);
         let replayed = TokenDoc { used_at: Some(t.into()), ..doc };
-        assert!(matches!(not_spendable(Some(replayed)), Consumed::Spent(_)));
-        assert_eq!(not_spendable(None), Consumed::Unknown);
+        assert_eq!(RefreshToken::from(replayed).used_at, Some(t));
     }
 
     #[test]

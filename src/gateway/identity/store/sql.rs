@@ -190,22 +190,6 @@ fn history_limit() -> i64 {
     i64::try_from(LOGIN_HISTORY_LIMIT).unwrap_or(20)
 }
 
-fn consumed(row: Option<TokenRow>, now: DateTime<Utc>) -> Consumed {
-    match row.map(RefreshToken::from) {
-        Some(token) if token.expires_at <= now => Consumed::Expired,
-        Some(token) => Consumed::Fresh(token),
-        None => Consumed::Unknown,
-    }
-}
-
-fn unspent(row: Option<TokenRow>) -> Consumed {
-    match row.map(RefreshToken::from) {
-        Some(token) if token.used_at.is_some() => Consumed::Spent(token),
-        Some(_) => Consumed::Revoked,
-        None => Consumed::Unknown,
-    }
-}
-
 /// One store value implements the three identity traits over a pool.
 pub(super) struct SqlIdentity<DB: sqlx::Database> {
     pool: Pool<DB>,
@@ -368,12 +352,16 @@ macro_rules! impl_identity_stores {
                 );
                 let row: Option<TokenRow> =
                     sqlx::query_as(&spend).bind(token_hash).bind(now).fetch_optional(&self.pool).await?;
-                if row.is_some() {
-                    return Ok(consumed(row, now));
+                match row {
+                    Some(row) => Ok(Consumed::spent_now(row.into(), now)),
+                    None => Ok(Consumed::not_spendable(TokenStore::find(self, token_hash).await?)),
                 }
+            }
+
+            async fn find(&self, token_hash: &str) -> StoreResult<Option<RefreshToken>> {
                 let lookup = format!("select {TOKEN_COLUMNS} from refresh_tokens where token_hash = $1");
                 let row: Option<TokenRow> = sqlx::query_as(&lookup).bind(token_hash).fetch_optional(&self.pool).await?;
-                Ok(unspent(row))
+                Ok(row.map(Into::into))
             }
 
             async fn revoke_family(&self, family_id: Uuid, now: DateTime<Utc>) -> StoreResult<()> {
