@@ -114,7 +114,7 @@ pub struct LogSettings {
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
     /// The sources could not be read or merged into [`Settings`].
-    #[error("configuration: {0}")]
+    #[error("configuration")]
     Load(#[from] config::ConfigError),
     /// A value is readable but not acceptable.
     #[error("configuration key `{key}`: {message}")]
@@ -235,9 +235,10 @@ fn check_env_sections(env: &[(String, String)]) -> Result<(), SettingsError> {
 mod tests {
     use super::*;
 
-    fn load(vars: &[(&str, &str)]) -> Result<Settings, SettingsError> {
+    fn load(vars: &[(&str, &str)]) -> Result<Settings, String> {
         let env = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned()));
-        Settings::load_from(Path::new("/nonexistent"), env)
+        // As `main` prints it: the error and its causes.
+        Settings::load_from(Path::new("/nonexistent"), env).map_err(|e| format!("{:#}", anyhow::Error::from(e)))
     }
 
     #[test]
@@ -264,21 +265,21 @@ mod tests {
 
     #[test]
     fn bad_values_name_the_key() {
-        let err = load(&[("CARECHAT_SERVER__PORT", "eighty")]).unwrap_err().to_string();
+        let err = load(&[("CARECHAT_SERVER__PORT", "eighty")]).unwrap_err();
         assert!(err.contains("server.port"), "{err}");
-        let err = load(&[("CARECHAT_SERVER__PROT", "80")]).unwrap_err().to_string();
+        let err = load(&[("CARECHAT_SERVER__PROT", "80")]).unwrap_err();
         assert!(err.contains("prot"), "{err}");
-        let err = load(&[("CARECHAT_SERVR__PORT", "80")]).unwrap_err().to_string();
+        let err = load(&[("CARECHAT_SERVR__PORT", "80")]).unwrap_err();
         assert!(err.contains("servr"), "{err}");
-        let err = load(&[("CARECHAT_STORAGE__TRACK3", "mongodb://h/db")]).unwrap_err().to_string();
+        let err = load(&[("CARECHAT_STORAGE__TRACK3", "mongodb://h/db")]).unwrap_err();
         assert!(err.contains("storage.track3"), "{err}");
-        let err = load(&[("CARECHAT_STORAGE__IDENTITY", "mysql://h/db")]).unwrap_err().to_string();
+        let err = load(&[("CARECHAT_STORAGE__IDENTITY", "mysql://h/db")]).unwrap_err();
         assert!(err.contains("storage.identity"), "{err}");
     }
 
     #[test]
     fn production_refuses_the_development_secret() {
-        let err = load(&[("CARECHAT_PROFILE", "production")]).unwrap_err().to_string();
+        let err = load(&[("CARECHAT_PROFILE", "production")]).unwrap_err();
         assert!(err.contains("auth.jwt_secret"), "{err}");
         let ok = load(&[
             ("CARECHAT_PROFILE", "production"),

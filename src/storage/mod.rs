@@ -239,7 +239,7 @@ impl Stores {
 
 /// A store that could not be connected at start-up.
 #[derive(Debug, thiserror::Error)]
-#[error("storage.{}: cannot connect to {url}: {source}", store.as_str())]
+#[error("storage.{}: cannot connect to {url}", store.as_str())]
 pub struct StoreConnectError {
     /// Which store.
     pub store: StoreName,
