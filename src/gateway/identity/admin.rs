@@ -4,14 +4,14 @@ use actix_web::{get, patch, post, web, HttpResponse};
 use uuid::Uuid;
 
 use super::{
-    domain::{AuditFilter, PhoneNumber, UserFilter, UserId},
+    domain::{AuditFilter, UserFilter, UserId},
     dto::{
         page_request, AuditPage, AuditQuery, CreateUserRequest, UpdateUserRequest, UserListQuery, UserPage,
         UserResponse,
     },
     guard::AuthUser,
-    routes::{optional_email, parse_field},
-    service::{self, AdminChanges, NewAccount},
+    routes::new_account,
+    service::{self, AdminChanges},
     Identity,
 };
 use crate::gateway::{
@@ -72,14 +72,9 @@ async fn create_user(
 ) -> ApiResult<HttpResponse> {
     caller.require_admin()?;
     let body = body.0;
-    let account = NewAccount {
-        phone: parse_field("/phoneNumber", PhoneNumber::parse(&body.phone_number))?,
-        email: optional_email(body.email.as_deref())?,
-        full_name: body.full_name,
-        password: body.password,
-        preferred_language: body.preferred_language.unwrap_or_else(|| "en".into()),
-        role: body.role,
-    };
+    let language = body.preferred_language;
+    let account =
+        new_account(body.full_name, &body.phone_number, body.email.as_deref(), body.password, language, body.role)?;
     let user = service::create_account(&identity, account).await?;
     caller.audit(identity.stores.audit.as_ref(), "user.created", Some(user.id), &format!("users/{}", user.id)).await?;
     Ok(HttpResponse::Created().json(UserResponse::from(user)))

@@ -61,6 +61,25 @@ pub(super) fn optional_email(email: Option<&str>) -> ApiResult<Option<Email>> {
     email.map(|e| parse_field("/email", Email::parse(e))).transpose()
 }
 
+/// The account a registration or an administrator's request describes.
+pub(super) fn new_account(
+    full_name: String,
+    phone: &str,
+    email: Option<&str>,
+    password: String,
+    preferred_language: Option<String>,
+    role: Role,
+) -> ApiResult<NewAccount> {
+    Ok(NewAccount {
+        phone: parse_field("/phoneNumber", PhoneNumber::parse(phone))?,
+        email: optional_email(email)?,
+        full_name,
+        password,
+        preferred_language: preferred_language.unwrap_or_else(|| "en".into()),
+        role,
+    })
+}
+
 /// Registers a patient account and logs it in.
 #[utoipa::path(
     tag = "auth",
@@ -77,14 +96,9 @@ async fn register(
     body: ValidatedJson<RegisterRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.0;
-    let account = NewAccount {
-        phone: parse_field("/phoneNumber", PhoneNumber::parse(&body.phone_number))?,
-        email: optional_email(body.email.as_deref())?,
-        full_name: body.full_name,
-        password: body.password,
-        preferred_language: body.preferred_language.unwrap_or_else(|| "en".into()),
-        role: Role::Patient,
-    };
+    let language = body.preferred_language;
+    let account =
+        new_account(body.full_name, &body.phone_number, body.email.as_deref(), body.password, language, Role::Patient)?;
     let session = service::register(&identity, account, client_meta(&req)).await?;
     Ok(HttpResponse::Created().json(auth_response(session)))
 }
