@@ -22,14 +22,6 @@ const PROBLEM_TYPE_BASE: &str = "urn:carechat:problem:";
 /// An RFC 9457 problem document.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-#[schema(example = json!({
-    "type": "urn:carechat:problem:validation_failed",
-    "title": "Unprocessable Entity",
-    "status": 422,
-    "detail": "the request body has 1 invalid field",
-    "code": "validation_failed",
-    "errors": [{"pointer": "/phoneNumber", "code": "phone_e164", "message": "must be an E.164 number such as +15551234567"}]
-}))]
 pub struct Problem {
     /// URI identifying the problem type: `urn:carechat:problem:<code>`.
     #[serde(rename = "type")]
