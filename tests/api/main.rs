@@ -9,6 +9,8 @@ mod gateway;
 mod helpers;
 mod login;
 mod me;
+#[cfg(feature = "postgres")]
+mod readiness;
 mod register;
 mod tokens;
 #[cfg(feature = "track1")]
