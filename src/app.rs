@@ -26,6 +26,7 @@ use crate::{
         request_id,
     },
     storage::{self, PoolSettings, StoreName, Stores},
+    tracks::Tracks,
 };
 
 /// Connects every store, applies SQL migrations and creates MongoDB indexes.
@@ -61,6 +62,7 @@ pub fn identity(settings: &Settings, stores: &Stores) -> Identity {
 struct AppState {
     identity: web::Data<Identity>,
     stores: web::Data<Stores>,
+    tracks: Tracks,
     metrics: web::Data<Metrics>,
     route_table: web::Data<RouteTable>,
     doc: Arc<OpenApi>,
@@ -78,9 +80,11 @@ impl Application {
     /// Prepares storage, binds `server.host:server.port` and builds the server.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let stores = prepare_storage(&settings).await?;
+        let tracks = Tracks::init(&stores)?;
         let doc = gateway::openapi();
         let state = AppState {
             identity: web::Data::new(identity(&settings, &stores)),
+            tracks,
             stores: web::Data::new(stores),
             metrics: web::Data::new(Metrics::new()?),
             route_table: web::Data::new(RouteTable::from_openapi(&doc, &[gateway::OPENAPI_PATH, "/docs"])),
@@ -156,6 +160,7 @@ fn app(
         .app_data(state.route_table)
         .app_data(state.body_limit)
         .app_data(extract::path_config())
+        .configure(|cfg| state.tracks.register(cfg))
         .default_service(web::to(fallback::not_matched))
         .wrap(from_fn(metrics::record))
         .wrap(cors(&state.cors))

@@ -8,6 +8,8 @@ pub mod track2;
 #[cfg(feature = "track3")]
 pub mod track3;
 
+use crate::storage::Stores;
+
 /// Mounts every enabled track's scope under `/api/v1`.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     #[cfg(feature = "track1")]
@@ -17,4 +19,33 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     #[cfg(feature = "track3")]
     cfg.configure(track3::configure);
     let _ = cfg;
+}
+
+/// State of the enabled tracks, built once at start-up and shared by every worker.
+#[derive(Clone)]
+pub struct Tracks {
+    #[cfg(feature = "track3")]
+    track3: actix_web::web::Data<track3::Track3>,
+}
+
+impl Tracks {
+    /// Builds each enabled track's state on its store; fails when a store's backend does not
+    /// suit its track.
+    pub fn init(stores: &Stores) -> anyhow::Result<Self> {
+        let _ = stores;
+        Ok(Self {
+            #[cfg(feature = "track3")]
+            track3: actix_web::web::Data::new(
+                track3::Track3::init(stores.get(crate::storage::StoreName::Track3))
+                    .map_err(|e| anyhow::anyhow!("storage.track3: {e}"))?,
+            ),
+        })
+    }
+
+    /// Registers each track's state as application data.
+    pub fn register(&self, cfg: &mut actix_web::web::ServiceConfig) {
+        #[cfg(feature = "track3")]
+        cfg.app_data(self.track3.clone());
+        let _ = cfg;
+    }
 }

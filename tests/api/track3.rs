@@ -1,4 +1,10 @@
-//! Track 3's scope as mounted by the gateway: staff-only compatibility tables.
+//! Track 3's scope as mounted by the gateway: staff-only compatibility tables here; the blood
+//! bank's flow (`track3_flow.rs`) and its refusals (`track3_errors.rs`) beside it.
+
+#[path = "track3_errors.rs"]
+mod errors;
+#[path = "track3_flow.rs"]
+mod flow;
 
 use serde_json::json;
 

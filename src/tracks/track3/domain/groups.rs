@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// ABO group.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 pub enum Abo {
     /// Group O: no A or B antigen; anti-A and anti-B in plasma.
     O,
@@ -28,7 +28,23 @@ pub enum Abo {
 }
 
 impl Abo {
-    const ALL: [Self; 4] = [Self::O, Self::A, Self::B, Self::AB];
+    /// Every ABO group.
+    pub const ALL: [Self; 4] = [Self::O, Self::A, Self::B, Self::AB];
+
+    /// The stored and serialised name (`O`, `A`, `B`, `AB`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::O => "O",
+            Self::A => "A",
+            Self::B => "B",
+            Self::AB => "AB",
+        }
+    }
+
+    /// Parses a stored name (exact spelling).
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == text)
+    }
 
     fn antigens(self) -> (bool, bool) {
         match self {
@@ -48,7 +64,7 @@ impl Abo {
 }
 
 /// An ABO group with its RhD type, written `O-`, `AB+`...
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct BloodGroup {
     /// ABO group.
     pub abo: Abo,
@@ -60,6 +76,18 @@ impl BloodGroup {
     /// All eight groups.
     pub fn all() -> impl Iterator<Item = Self> {
         Abo::ALL.into_iter().flat_map(|abo| [false, true].map(|rh_positive| Self { abo, rh_positive }))
+    }
+
+    /// Position in [`BloodGroup::all`] (0..8), for per-group tables.
+    pub fn index(self) -> usize {
+        let abo = Abo::ALL.iter().position(|a| *a == self.abo).unwrap_or_default();
+        abo * 2 + usize::from(self.rh_positive)
+    }
+
+    /// Parses exactly `O-`, `O+`, `A-`, `A+`, `B-`, `B+`, `AB-` or `AB+` (what the API's
+    /// schema pattern [`BLOOD_GROUP_PATTERN`] allows).
+    pub fn parse_exact(text: &str) -> Option<Self> {
+        Self::all().find(|g| g.to_string() == text)
     }
 
     /// Parses `O-`, `AB+`... (case-insensitive).
@@ -94,8 +122,20 @@ impl Serialize for BloodGroup {
     }
 }
 
+impl<'de> Deserialize<'de> for BloodGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Self::parse_exact(&text).ok_or_else(|| {
+            serde::de::Error::invalid_value(serde::de::Unexpected::Str(&text), &"a blood group such as O- or AB+")
+        })
+    }
+}
+
+/// JSON Schema pattern of a blood group, matching [`BloodGroup::parse_exact`].
+pub const BLOOD_GROUP_PATTERN: &str = r"^(O|A|B|AB)[+-]$";
+
 /// A blood component.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Component {
     /// Whole blood.
@@ -113,6 +153,27 @@ pub enum Component {
 impl Component {
     /// Every component.
     pub const ALL: [Self; 5] = [Self::WholeBlood, Self::RedCells, Self::Plasma, Self::Platelets, Self::Cryoprecipitate];
+
+    /// The stored and serialised name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::WholeBlood => "whole_blood",
+            Self::RedCells => "red_cells",
+            Self::Plasma => "plasma",
+            Self::Platelets => "platelets",
+            Self::Cryoprecipitate => "cryoprecipitate",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+
+    /// Position in [`Component::ALL`], for per-component tables.
+    pub fn index(self) -> usize {
+        Self::ALL.iter().position(|c| *c == self).unwrap_or_default()
+    }
 }
 
 /// Whether a unit of `component` from `donor` may be given to `recipient`.
@@ -154,6 +215,24 @@ mod tests {
         assert_eq!(g("ab+"), g("AB+"));
         for bad in ["", "+", "C+", "AB", "O*", "ABO+"] {
             assert!(BloodGroup::parse(bad).is_none(), "{bad}");
+        }
+        assert!(BloodGroup::parse_exact("ab+").is_none(), "the API takes the exact spelling only");
+        assert_eq!(BloodGroup::parse_exact("AB+"), Some(g("AB+")));
+        let parsed: BloodGroup = serde_json::from_str("\"O-\"").unwrap();
+        assert_eq!(parsed, g("O-"));
+        assert!(serde_json::from_str::<BloodGroup>("\" O-\"").is_err());
+    }
+
+    #[test]
+    fn indexes_and_names_round_trip() {
+        let indexes: Vec<usize> = BloodGroup::all().map(BloodGroup::index).collect();
+        assert_eq!(indexes, (0..8).collect::<Vec<_>>());
+        for c in Component::ALL {
+            assert_eq!(Component::parse(c.as_str()), Some(c));
+            assert_eq!(Component::ALL[c.index()], c);
+        }
+        for a in Abo::ALL {
+            assert_eq!(Abo::parse(a.as_str()), Some(a));
         }
     }
 

@@ -1,18 +1,36 @@
-//! `/api/v1/blood` routes.
+//! `/api/v1/blood` routes, for the staff-side roles (staff, lab, admin; patients get 403):
+//! donors (`donors.rs`), units and inventory (`units.rs`), and the compatibility tables.
+
+mod donors;
+mod units;
 
 use actix_web::{get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::domain::{compatible_donors, BloodGroup, Component};
+use super::{
+    domain::{compatible_donors, units::Actor, BloodGroup, Component},
+    error::{into_api_error, Track3Error},
+};
 use crate::gateway::{
-    error::{ApiResult, Problem},
-    identity::guard::AuthUser,
+    error::{ApiError, ApiResult, Problem},
+    identity::{domain::Role, guard::AuthUser},
 };
 
 /// Registers the blood-bank routes.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(compatibility_table);
+    cfg.service(compatibility_table).configure(donors::configure).configure(units::configure);
+}
+
+/// Passes staff, lab and admin callers, as the actor of what they do.
+fn staff(caller: &AuthUser) -> ApiResult<Actor> {
+    caller.require_role(&[Role::Staff, Role::Lab, Role::Admin])?;
+    Ok(Actor { user_id: Some(caller.id.0), request_id: caller.request_id.clone() })
+}
+
+/// Track 3 errors as problems (field rules as 422 naming the field).
+fn fail(err: Track3Error) -> ApiError {
+    into_api_error(err)
 }
 
 /// Which donor groups may give a component to one recipient group.
@@ -43,7 +61,7 @@ async fn compatibility_table(
     caller: AuthUser,
     component: web::Path<Component>,
 ) -> ApiResult<web::Json<Vec<CompatibilityRow>>> {
-    caller.require_staff()?;
+    staff(&caller)?;
     let rows = BloodGroup::all()
         .map(|recipient| CompatibilityRow { recipient, donors: compatible_donors(*component, recipient) })
         .collect();

@@ -1,0 +1,7 @@
+//! Track 3's use cases as free functions over [`Track3`] (its stores and rules), with no
+//! actix types: handlers convert DTOs to the inputs here and map the results back.
+
+pub mod donors;
+pub mod units;
+
+pub use super::Track3;
