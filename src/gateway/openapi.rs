@@ -19,7 +19,8 @@ pub const BEARER: &str = "bearer";
         description = "The back end a clinic runs for its patients: feedback and reminders (Track 1), \
 chat with an AI assistant (Track 2) and blood-bank management (Track 3).\n\n\
 Authenticate with `POST /api/v1/auth/login`, then press **Authorize** and paste the `accessToken`. \
-Errors are RFC 9457 problem documents (`application/problem+json`) with a stable `code`.",
+Errors are RFC 9457 problem documents (`application/problem+json`) with a stable `code`. \
+Text never contains the NUL character (U+0000): a body or query with one is refused with 400 `invalid_character`.",
         license(name = "MIT")
     ),
     modifiers(&BearerScheme),

@@ -121,3 +121,13 @@ async fn a_body_over_the_configured_limit_is_413() {
     let body = json!({"fullName": "A".repeat(150), "phoneNumber": unique_phone(), "password": PASSWORD});
     expect_json(app.register(&body).await, 201).await;
 }
+
+#[actix_web::test]
+async fn text_with_a_nul_character_is_400_on_every_backend() {
+    let Some(app) = TestApp::spawn().await else { return };
+    let body = json!({"fullName": "Amina\u{0}Uwase", "phoneNumber": unique_phone(), "password": PASSWORD});
+    expect_problem(app.register(&body).await, 400, "invalid_character").await;
+    let admin = app.admin_token().await;
+    let search = app.get("/api/v1/admin/users?q=a%00b", Some(&admin));
+    expect_problem(app.send(search).await, 400, "invalid_character").await;
+}
