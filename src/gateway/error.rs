@@ -25,15 +25,20 @@ const PROBLEM_TYPE_BASE: &str = "urn:carechat:problem:";
 pub struct Problem {
     /// URI identifying the problem type: `urn:carechat:problem:<code>`.
     #[serde(rename = "type")]
+    #[schema(example = "urn:carechat:problem:not_found")]
     pub problem_type: String,
     /// Short summary of the status (the HTTP reason phrase).
+    #[schema(example = "Not Found")]
     pub title: String,
     /// HTTP status code.
+    #[schema(example = 404, minimum = 400, maximum = 599)]
     pub status: u16,
     /// What went wrong, for a human.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "no resource at /api/v1/nothing")]
     pub detail: Option<String>,
     /// Stable machine-readable error code.
+    #[schema(example = "not_found")]
     pub code: String,
     /// Every failing field, for validation problems.
     #[serde(skip_serializing_if = "Vec::is_empty")]
