@@ -4,7 +4,7 @@
 //! `/api/v1/reminders`; its data is the plan's `feedback_sessions`, `reminders` and
 //! `reminder_deliveries` collections.
 
-pub mod domain;
+pub mod feedback;
 mod routes;
 
 /// Mounts Track 1's scopes.

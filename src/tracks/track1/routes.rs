@@ -4,7 +4,7 @@ use actix_web::{get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::domain::SessionType;
+use super::feedback::SessionType;
 use crate::gateway::{error::ApiResult, identity::guard::AuthUser};
 
 /// Registers the feedback routes.
