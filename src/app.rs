@@ -38,6 +38,7 @@ pub async fn prepare_storage(settings: &Settings) -> anyhow::Result<Stores> {
     let stores = Stores::connect(&settings.store_urls(), pool).await?;
     stores.migrate().await.context("applying migrations")?;
     gateway::identity::store::ensure_indexes(stores.get(StoreName::Identity)).await.context("identity indexes")?;
+    Tracks::ensure_indexes(&stores).await.context("track indexes")?;
     Ok(stores)
 }
 

@@ -24,6 +24,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 /// State of the enabled tracks, built once at start-up and shared by every worker.
 #[derive(Clone)]
 pub struct Tracks {
+    #[cfg(feature = "track1")]
+    track1: actix_web::web::Data<track1::Track1>,
     #[cfg(feature = "track3")]
     track3: actix_web::web::Data<track3::Track3>,
 }
@@ -34,6 +36,11 @@ impl Tracks {
     pub fn init(stores: &Stores) -> anyhow::Result<Self> {
         let _ = stores;
         Ok(Self {
+            #[cfg(feature = "track1")]
+            track1: actix_web::web::Data::new(
+                track1::Track1::init(stores.get(crate::storage::StoreName::Track1))
+                    .map_err(|e| anyhow::anyhow!("storage.track1: {e}"))?,
+            ),
             #[cfg(feature = "track3")]
             track3: actix_web::web::Data::new(
                 track3::Track3::init(stores.get(crate::storage::StoreName::Track3))
@@ -42,8 +49,18 @@ impl Tracks {
         })
     }
 
+    /// Creates each enabled track's MongoDB indexes (SQL schemas come from the migrations).
+    pub async fn ensure_indexes(stores: &Stores) -> crate::storage::StoreResult<()> {
+        #[cfg(feature = "track1")]
+        track1::Track1::ensure_indexes(stores.get(crate::storage::StoreName::Track1)).await?;
+        let _ = stores;
+        Ok(())
+    }
+
     /// Registers each track's state as application data.
     pub fn register(&self, cfg: &mut actix_web::web::ServiceConfig) {
+        #[cfg(feature = "track1")]
+        cfg.app_data(self.track1.clone());
         #[cfg(feature = "track3")]
         cfg.app_data(self.track3.clone());
         let _ = cfg;

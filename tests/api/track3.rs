@@ -1,10 +1,15 @@
 //! Track 3's scope as mounted by the gateway: staff-only compatibility tables here; the blood
-//! bank's flow (`track3_flow.rs`) and its refusals (`track3_errors.rs`) beside it.
+//! bank's flow (`track3_flow.rs`) and its refusals (`track3_errors.rs`), blood requests to
+//! transfusion (`track3_requests.rs`) and their refusals (`track3_request_errors.rs`) beside it.
 
 #[path = "track3_errors.rs"]
 mod errors;
 #[path = "track3_flow.rs"]
 mod flow;
+#[path = "track3_request_errors.rs"]
+mod request_errors;
+#[path = "track3_requests.rs"]
+mod requests;
 
 use serde_json::json;
 

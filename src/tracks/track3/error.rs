@@ -3,7 +3,10 @@
 use actix_web::http::StatusCode;
 use uuid::Uuid;
 
-use super::domain::{donor::GroupConflict, eligibility::Ineligibility, units::IllegalTransition, FieldError};
+use super::domain::{
+    donor::GroupConflict, eligibility::Ineligibility, reactions::ReactionError, transfusion::StepError,
+    units::IllegalTransition, FieldError,
+};
 use crate::{
     gateway::error::{ApiError, ApiErrorCode, FieldViolation},
     storage::StorageError,
@@ -54,6 +57,45 @@ pub enum Track3Error {
         /// Typed now.
         typed: String,
     },
+    /// No such blood request.
+    #[error("no blood request with id {0}")]
+    RequestNotFound(Uuid),
+    /// No such donor recall.
+    #[error("no donor recall with id {0}")]
+    RecallNotFound(Uuid),
+    /// The request's status forbids the action (allocating a fully allocated request,
+    /// cancelling a completed one...), or a recall is no longer pending.
+    #[error("{0}")]
+    RequestState(String),
+    /// Not one compatible unit could be reserved.
+    #[error("no compatible unit in stock: {needed} unit(s) of {component} needed from groups {groups}")]
+    InsufficientStock {
+        /// Units still needed.
+        needed: u32,
+        /// Component.
+        component: &'static str,
+        /// Acceptable donor groups, most preferred first.
+        groups: String,
+    },
+    /// The unit is not allocated to the request.
+    #[error("unit {unit} is not allocated to request {request}")]
+    UnitNotAllocated {
+        /// The unit.
+        unit: Uuid,
+        /// The request.
+        request: Uuid,
+    },
+    /// A crossmatch, issue, return or transfusion the allocation's state forbids.
+    #[error(transparent)]
+    Step(StepError),
+    /// A reaction reported on a unit that never reached a patient.
+    #[error("unit {unit} is {status}: reactions are reported on issued or transfused units")]
+    UnitNotIssued {
+        /// The unit.
+        unit: Uuid,
+        /// Its status.
+        status: &'static str,
+    },
     /// A rule on a field that the schema cannot express.
     #[error("{}", .0.message)]
     Invalid(FieldError),
@@ -95,12 +137,38 @@ impl Track3Error {
     }
 }
 
+impl From<StepError> for Track3Error {
+    fn from(err: StepError) -> Self {
+        match err {
+            StepError::Invalid(field) => Self::Invalid(field),
+            StepError::Unit(illegal) => Self::IllegalTransition(illegal),
+            other => Self::Step(other),
+        }
+    }
+}
+
+impl From<ReactionError> for Track3Error {
+    fn from(err: ReactionError) -> Self {
+        match err {
+            ReactionError::Invalid(field) => Self::Invalid(field),
+            ReactionError::NotIssued(unit, status) => Self::UnitNotIssued { unit: unit.0, status: status.as_str() },
+        }
+    }
+}
+
 impl ApiErrorCode for Track3Error {
     fn status(&self) -> StatusCode {
         match self {
-            Self::DonorNotFound(_) | Self::UnitNotFound(_) => StatusCode::NOT_FOUND,
+            Self::DonorNotFound(_) | Self::UnitNotFound(_) | Self::RequestNotFound(_) | Self::RecallNotFound(_) => {
+                StatusCode::NOT_FOUND
+            }
             Self::IllegalTransition(_)
             | Self::UnitChanged(_)
+            | Self::RequestState(_)
+            | Self::InsufficientStock { .. }
+            | Self::UnitNotAllocated { .. }
+            | Self::Step(_)
+            | Self::UnitNotIssued { .. }
             | Self::NotReleasable { .. }
             | Self::DonorNotEligible { .. }
             | Self::DonorChanged
@@ -121,6 +189,14 @@ impl ApiErrorCode for Track3Error {
             Self::DonorChanged => "donor_changed",
             Self::UnitNumberTaken(_) => "unit_number_taken",
             Self::BloodGroupMismatch { .. } => "blood_group_mismatch",
+            Self::RequestNotFound(_) => "request_not_found",
+            Self::RecallNotFound(_) => "recall_not_found",
+            Self::RequestState(_) => "illegal_transition",
+            Self::InsufficientStock { .. } => "insufficient_stock",
+            Self::UnitNotAllocated { .. } | Self::Step(StepError::NotAllocated { .. }) => "unit_not_allocated",
+            Self::Step(StepError::CrossmatchRequired(_)) => "crossmatch_required",
+            Self::Step(_) => "illegal_transition",
+            Self::UnitNotIssued { .. } => "unit_not_issued",
             Self::Invalid(_) => "validation_failed",
             Self::Storage(e) => e.code(),
         }
@@ -159,6 +235,33 @@ mod tests {
         assert!(text.contains("low_hemoglobin (hemoglobin 11 g/dL"), "{text}");
         assert!(text.ends_with("next eligible on 2025-07-01"), "{text}");
         assert_eq!((err.status(), err.code()), (StatusCode::CONFLICT, "donor_not_eligible"));
+    }
+
+    #[test]
+    fn request_errors_have_their_codes() {
+        let id = Uuid::nil();
+        let cases = [
+            (Track3Error::RequestNotFound(id), StatusCode::NOT_FOUND, "request_not_found"),
+            (Track3Error::RecallNotFound(id), StatusCode::NOT_FOUND, "recall_not_found"),
+            (Track3Error::RequestState("request is completed".into()), StatusCode::CONFLICT, "illegal_transition"),
+            (
+                Track3Error::InsufficientStock { needed: 2, component: "red_cells", groups: "O-".into() },
+                StatusCode::CONFLICT,
+                "insufficient_stock",
+            ),
+            (Track3Error::UnitNotAllocated { unit: id, request: id }, StatusCode::CONFLICT, "unit_not_allocated"),
+            (
+                StepError::CrossmatchRequired(crate::tracks::track3::domain::units::UnitId(id)).into(),
+                StatusCode::CONFLICT,
+                "crossmatch_required",
+            ),
+            (Track3Error::UnitNotIssued { unit: id, status: "available" }, StatusCode::CONFLICT, "unit_not_issued"),
+        ];
+        for (err, status, code) in cases {
+            assert_eq!((err.status(), err.code()), (status, code), "{err}");
+        }
+        let invalid: Track3Error = StepError::Invalid(FieldError::new("/returnedAt", "in the future")).into();
+        assert_eq!(invalid.code(), "validation_failed");
     }
 
     #[test]

@@ -1,8 +1,18 @@
 //! Track 3: blood-bank management — donors and eligibility, donations and their units,
-//! screening, the unit lifecycle with its audit trail, temperature excursions, and inventory
-//! by ABO/Rh and component with expiry. Relational by design (SQLite or PostgreSQL). Mounted
-//! at `/api/v1/blood` for the staff-side roles (staff, lab, admin). Blood requests, allocation,
-//! crossmatch, issue and transfusion come next; the unit lifecycle already has their states.
+//! screening, the unit lifecycle with its audit trail, temperature excursions, inventory by
+//! ABO/Rh and component with expiry, blood requests with compatible first-expiring-first
+//! allocation (emergency release of universal donors when the patient's group is unknown),
+//! crossmatch, issue, return and transfusion, transfusion reactions, and donor recall.
+//! Relational by design (SQLite or PostgreSQL). Mounted at `/api/v1/blood` for the staff-side
+//! roles (staff, lab, admin).
+//!
+//! **Donor recall without a dependency on Track 1.** Recording a donation also writes a
+//! pending row of the `donor_recalls` outbox, due on the donor's next eligible day (see
+//! [`domain::recall`]). Staff read it at `GET /api/v1/blood/recalls/due?on=` and mark rows
+//! done; Track 1's reminders engine, once it exists, consumes the same outbox through
+//! [`api`] (`RecallStore::due` to find donors to remind, `RecallStore::complete` once the
+//! reminder is scheduled), declaring `track1 = ["track3"]` or reading the tables — Track 3
+//! itself never calls Track 1, so it builds and works alone.
 
 pub mod domain;
 pub mod dto;
@@ -10,6 +20,15 @@ pub mod error;
 mod routes;
 pub mod service;
 pub mod store;
+
+/// What another track may use of Track 3: the donor recall outbox.
+pub mod api {
+    pub use super::{
+        domain::recall::{DonorRecall, DueRecall, RecallStatus},
+        store::RecallStore,
+        Track3,
+    };
+}
 
 use self::{domain::rules::BloodRules, store::Track3Stores};
 use crate::storage::{Backend, StoreResult};

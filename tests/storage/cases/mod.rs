@@ -1,5 +1,7 @@
 //! Conformance cases, one module per store.
 
 mod identity;
+#[cfg(feature = "track1")]
+mod track1;
 #[cfg(feature = "track3")]
 mod track3;

@@ -6,10 +6,13 @@ use carechat::{
     storage::{self, Backend},
     tracks::track3::{
         domain::{
+            allocation::{donor_plan, AllocationPlan},
             donation::{plan_units, Donation, DonationId, DonationType, NewDonation},
             donor::{Contact, Donor, NewDonor, Sex},
             groups::{BloodGroup, Component},
             isbt::Din,
+            recall::DonorRecall,
+            requests::{BloodRequest, NewBloodRequest, Patient, Urgency},
             rules::BloodRules,
             units::{Actor, BloodUnit, UnitAction, UnitTransition},
         },
@@ -49,6 +52,10 @@ macro_rules! sql_conformance {
 }
 #[path = "track3_donors.rs"]
 mod donors;
+#[path = "track3_requests.rs"]
+mod requests;
+#[path = "track3_transfusion.rs"]
+mod transfusion;
 #[path = "track3_units.rs"]
 mod units;
 
@@ -99,7 +106,9 @@ fn donation(donor: &Donor, sequence: u32, kind: DonationType, collected_at: Date
         recorded_at: storage::now(),
     };
     let units = plan_units(&d, &kind.default_components(), &BloodRules::default());
-    NewDonation { donation: d, units, donor_version: donor.version, donor_group: (blood_group, false), actor: staff() }
+    let recall = DonorRecall::after(&d, &BloodRules::default());
+    let (donor_version, donor_group) = (donor.version, (blood_group, false));
+    NewDonation { donation: d, units, donor_version, donor_group, actor: staff(), recall }
 }
 
 /// Stores a donor and a whole-blood donation collected `days_ago`; returns its units.
@@ -119,4 +128,42 @@ async fn change(s: &Track3Stores, unit: &BloodUnit, action: UnitAction) -> UnitT
 
 fn red_cells(units: &[BloodUnit]) -> BloodUnit {
     units.iter().find(|u| u.component == Component::RedCells).unwrap().clone()
+}
+
+/// A released (available) red-cell unit of a fresh `blood_group` donor, collected `days_ago`.
+async fn available_red_cells(s: &Track3Stores, sequence: u32, blood_group: &str, days_ago: i64) -> BloodUnit {
+    let unit = red_cells(&donor_with_units(s, sequence, blood_group, days_ago).await);
+    s.units.transition(&change(s, &unit, UnitAction::Release).await).await.unwrap();
+    s.units.find(unit.id).await.unwrap().unwrap()
+}
+
+/// A stored request for `units` red cells for a patient of `blood_group` (`None`: unknown).
+async fn red_cell_request(s: &Track3Stores, blood_group: Option<&str>, units: u32, urgency: Urgency) -> BloodRequest {
+    let new = NewBloodRequest {
+        patient: Patient {
+            user_id: None,
+            name: "Patient".into(),
+            mrn: format!("MRN-{}", Uuid::now_v7().simple()),
+            sex: Some(Sex::Female),
+            date_of_birth: Some(day(1960, 1, 1)),
+        },
+        blood_group: blood_group.map(group),
+        component: Component::RedCells,
+        units_requested: units,
+        urgency,
+        department: "Surgery".into(),
+        clinician: "Dr. K".into(),
+        needed_by: storage::now() + Duration::hours(2),
+        indication: None,
+    };
+    let request = BloodRequest::create(new, Uuid::now_v7(), storage::now()).unwrap();
+    s.requests.insert(&request).await.unwrap();
+    request
+}
+
+/// The allocation plan of `request` now.
+fn plan(request: &BloodRequest) -> AllocationPlan {
+    let now = storage::now();
+    let donors = donor_plan(request, &BloodRules::default(), now.date_naive());
+    AllocationPlan::new(request, &donors, &staff(), now)
 }

@@ -12,6 +12,7 @@ use super::{
     donor::DonorId,
     groups::{BloodGroup, Component},
     isbt::{self, Din},
+    recall::DonorRecall,
     rules::BloodRules,
     units::{Actor, BloodUnit, QuarantineReason, UnitId, UnitStatus},
 };
@@ -120,7 +121,8 @@ pub struct Donation {
 }
 
 /// What recording a donation stores, atomically: the donation, its units (each with a
-/// `collect` audit event), and the donor's updated group, provided the donor is still at the
+/// `collect` audit event), the donor's updated group and the donor's recall for the next
+/// eligible day (superseding an earlier pending one), provided the donor is still at the
 /// version its eligibility was assessed on.
 #[derive(Debug, Clone)]
 pub struct NewDonation {
@@ -134,6 +136,8 @@ pub struct NewDonation {
     pub donor_group: (BloodGroup, bool),
     /// Who recorded it.
     pub actor: Actor,
+    /// The recall it schedules.
+    pub recall: DonorRecall,
 }
 
 /// One quarantined unit per component, in request order, numbered from the donation's DIN

@@ -2,18 +2,25 @@
 //! tables ([`groups`]), the configurable rules and their defaults ([`rules`]), donors and
 //! deferrals ([`donor`]), eligibility ([`eligibility`]), donations ([`donation`]), ISBT 128-style
 //! numbering ([`isbt`]), screening ([`screening`]), the unit lifecycle ([`units`], with its reason
-//! codes in [`reasons`]) and the
-//! inventory summary ([`inventory`]).
+//! codes in [`reasons`]), the inventory summary ([`inventory`]), blood requests ([`requests`]),
+//! allocation with its emergency rules ([`allocation`]), crossmatch, issue, return and
+//! transfusion ([`transfusion`]), transfusion reactions ([`reactions`]) and donor recall
+//! ([`recall`]).
 
+pub mod allocation;
 pub mod donation;
 pub mod donor;
 pub mod eligibility;
 pub mod groups;
 pub mod inventory;
 pub mod isbt;
+pub mod reactions;
 pub mod reasons;
+pub mod recall;
+pub mod requests;
 pub mod rules;
 pub mod screening;
+pub mod transfusion;
 pub mod units;
 
 use chrono::{DateTime, Utc};

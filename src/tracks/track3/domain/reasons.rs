@@ -1,5 +1,6 @@
-//! Reason codes of the unit lifecycle: why a unit is held in quarantine, and why it was
-//! discarded. Both are stored and serialised by their snake_case names.
+//! Reason codes of the unit lifecycle: why a unit is held in quarantine, why it was
+//! discarded, and what became of an issued unit brought back unused. All are stored and
+//! serialised by their snake_case names.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -93,5 +94,56 @@ impl DiscardReason {
     /// Parses a stored name.
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+}
+
+/// What becomes of an issued unit brought back unused, with the reason it carries (decided by
+/// `transfusion::return_outcome`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ReturnOutcome {
+    /// Back in time and intact: into stock.
+    Restock,
+    /// Out too long but kept in a validated container: held until assessed.
+    Quarantine(QuarantineReason),
+    /// Unusable: destroyed.
+    Discard(DiscardReason),
+}
+
+impl ReturnOutcome {
+    /// Its disposition, without the reason.
+    pub fn disposition(self) -> ReturnDisposition {
+        match self {
+            Self::Restock => ReturnDisposition::Restocked,
+            Self::Quarantine(_) => ReturnDisposition::Quarantined,
+            Self::Discard(_) => ReturnDisposition::Discarded,
+        }
+    }
+}
+
+/// Where a returned unit went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReturnDisposition {
+    /// Back into stock (available).
+    Restocked,
+    /// Quarantined for assessment.
+    Quarantined,
+    /// Discarded.
+    Discarded,
+}
+
+impl ReturnDisposition {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Restocked => "restocked",
+            Self::Quarantined => "quarantined",
+            Self::Discarded => "discarded",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Restocked, Self::Quarantined, Self::Discarded].into_iter().find(|d| d.as_str() == text)
     }
 }

@@ -1,6 +1,8 @@
 //! The blood bank's rules as values: donor eligibility limits, minimum intervals between
 //! donations, component shelf lives, the screening tests a unit needs before release, minimum
-//! stock levels and the facility code of the unit numbers. [`BloodRules::default`] holds the
+//! stock levels, the facility code of the unit numbers, how long an issued unit may stay out
+//! of controlled storage and still be restocked, and who may receive RhD-positive red cells in
+//! an emergency. [`BloodRules::default`] holds the
 //! defaults of issue 6; a clinic with other rules builds its own value (there are no
 //! configuration keys for them yet), and every rule function takes the rules it applies.
 
@@ -66,6 +68,13 @@ pub struct BloodRules {
     /// ISBT 128 facility identification number of this blood bank (a letter and 4 digits),
     /// the first part of every donation number it assigns.
     pub facility_code: String,
+    /// Minutes an issued unit may spend out of controlled storage and still go back into
+    /// stock when returned unused (default 30, the "30-minute rule").
+    pub return_window_minutes: u32,
+    /// Youngest age at which a woman whose blood group is unknown may receive RhD-positive
+    /// red cells in an emergency (default 50: past child-bearing age, so anti-D
+    /// sensitisation no longer threatens a future pregnancy). Men may at any age.
+    pub emergency_rh_positive_female_min_age: u32,
 }
 
 impl Default for BloodRules {
@@ -92,6 +101,8 @@ impl Default for BloodRules {
                 [2, 2, 2, 2, 1, 1, 1, 1],
             ],
             facility_code: "A9999".into(),
+            return_window_minutes: 30,
+            emergency_rh_positive_female_min_age: 50,
         }
     }
 }
@@ -138,6 +149,11 @@ impl BloodRules {
     pub fn minimum_stock(&self, component: Component, group: BloodGroup) -> u32 {
         self.minimum_stock[component.index()][group.index()]
     }
+
+    /// How long an issued unit may be out and still be restocked.
+    pub fn return_window(&self) -> Duration {
+        Duration::minutes(i64::from(self.return_window_minutes))
+    }
 }
 
 #[cfg(test)]
@@ -160,6 +176,8 @@ mod tests {
         assert!((rules.min_hemoglobin(Sex::Female) - 12.5).abs() < f64::EPSILON);
         assert!((rules.min_hemoglobin(Sex::Male) - 13.0).abs() < f64::EPSILON);
         assert_eq!(rules.required_tests.len(), 5);
+        assert_eq!(rules.return_window(), Duration::minutes(30));
+        assert_eq!(rules.emergency_rh_positive_female_min_age, 50);
     }
 
     #[test]

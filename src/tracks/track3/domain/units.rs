@@ -1,7 +1,7 @@
 //! Blood units and their lifecycle. A unit is collected into quarantine, released to
 //! `available` once its donation's screening clears, reserved for one request, issued, and
-//! then transfused or returned to stock; along the way it may expire or be discarded with a
-//! reason. [`UnitStatus::after`] is the whole transition table: anything it refuses is an
+//! then transfused or returned (to stock in time, else to quarantine or the bin, see
+//! [`ReturnOutcome`]); along the way it may expire or be discarded with a reason. [`UnitStatus::after`] is the whole transition table: anything it refuses is an
 //! [`IllegalTransition`]. Every accepted change becomes a [`UnitTransition`], which the store
 //! applies only if the unit is still in the status it was read in, and records as an audit
 //! [`UnitEvent`] (who, when, from, to, why).
@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-pub use super::reasons::{DiscardReason, QuarantineReason};
+pub use super::reasons::{DiscardReason, QuarantineReason, ReturnDisposition, ReturnOutcome};
 use super::{
     donation::DonationId,
     donor::DonorId,
@@ -86,7 +86,9 @@ impl UnitStatus {
             (UnitAction::Reserve { .. }, Available) => Some(Reserved),
             (UnitAction::Unreserve, Reserved) => Some(Available),
             (UnitAction::Issue, Reserved) => Some(Issued),
-            (UnitAction::Return, Issued) => Some(Available),
+            (UnitAction::Return(ReturnOutcome::Restock), Issued) => Some(Available),
+            (UnitAction::Return(ReturnOutcome::Quarantine(_)), Issued) => Some(Quarantined),
+            (UnitAction::Return(ReturnOutcome::Discard(_)), Issued) => Some(Discarded),
             (UnitAction::Transfuse, Issued) => Some(Transfused),
             (UnitAction::Expire, Quarantined | Available | Reserved) => Some(Expired),
             (UnitAction::Discard(_), Quarantined | Available | Reserved | Expired) => Some(Discarded),
@@ -111,8 +113,8 @@ pub enum UnitAction {
     Unreserve,
     /// Handed out for a patient.
     Issue,
-    /// Brought back unused within the allowed time.
-    Return,
+    /// Brought back unused; where it goes depends on how long it was out.
+    Return(ReturnOutcome),
     /// Confirmed given to the patient.
     Transfuse,
     /// Its expiry passed.
@@ -130,10 +132,26 @@ impl UnitAction {
             Self::Reserve { .. } => "reserve",
             Self::Unreserve => "unreserve",
             Self::Issue => "issue",
-            Self::Return => "return",
+            Self::Return(_) => "return",
             Self::Transfuse => "transfuse",
             Self::Expire => "expire",
             Self::Discard(_) => "discard",
+        }
+    }
+
+    /// The quarantine reason it sets, if any.
+    fn quarantine_reason(&self) -> Option<QuarantineReason> {
+        match self {
+            Self::Quarantine(reason) | Self::Return(ReturnOutcome::Quarantine(reason)) => Some(*reason),
+            _ => None,
+        }
+    }
+
+    /// The discard reason it sets, if any.
+    fn discard_reason(&self) -> Option<DiscardReason> {
+        match self {
+            Self::Discard(reason) | Self::Return(ReturnOutcome::Discard(reason)) => Some(*reason),
+            _ => None,
         }
     }
 }
@@ -228,10 +246,10 @@ pub struct UnitTransition {
 impl UnitTransition {
     /// The audit event recording it.
     pub fn event(&self) -> UnitEvent {
-        let reason = match self.action {
-            UnitAction::Discard(reason) => Some(reason.as_str().to_owned()),
-            UnitAction::Quarantine(reason) => Some(reason.as_str().to_owned()),
-            _ => None,
+        let reason = match (self.action.discard_reason(), self.action.quarantine_reason()) {
+            (Some(reason), _) => Some(reason.as_str().to_owned()),
+            (None, Some(reason)) => Some(reason.as_str().to_owned()),
+            (None, None) => None,
         };
         UnitEvent {
             id: Uuid::now_v7(),
@@ -263,9 +281,9 @@ impl BloodUnit {
             from: self.status,
             action: action.name(),
         })?;
-        let quarantine_reason = match (action, to) {
-            (UnitAction::Quarantine(reason), _) => Some(reason),
-            (_, UnitStatus::Quarantined) => self.quarantine_reason,
+        let quarantine_reason = match (action.quarantine_reason(), to) {
+            (Some(reason), _) => Some(reason),
+            (None, UnitStatus::Quarantined) => self.quarantine_reason,
             _ => None,
         };
         let reserved_for_request = match (action, to) {
@@ -273,10 +291,7 @@ impl BloodUnit {
             (_, UnitStatus::Reserved | UnitStatus::Issued | UnitStatus::Transfused) => self.reserved_for_request,
             _ => None,
         };
-        let discard_reason = match action {
-            UnitAction::Discard(reason) => Some(reason),
-            _ => None,
-        };
+        let discard_reason = action.discard_reason();
         Ok(UnitTransition {
             unit_id: self.id,
             action,

@@ -13,11 +13,22 @@ fn actions() -> Vec<UnitAction> {
         UnitAction::Reserve { request_id: REQUEST },
         UnitAction::Unreserve,
         UnitAction::Issue,
-        UnitAction::Return,
+        UnitAction::Return(ReturnOutcome::Restock),
+        UnitAction::Return(ReturnOutcome::Quarantine(QuarantineReason::TemperatureExcursion)),
+        UnitAction::Return(ReturnOutcome::Discard(DiscardReason::ReturnedOutOfTime)),
         UnitAction::Transfuse,
         UnitAction::Expire,
         UnitAction::Discard(DiscardReason::DamagedBag),
     ]
+}
+
+/// The action's name, with a return told apart by where it sends the unit.
+fn label(action: &UnitAction) -> &'static str {
+    match action {
+        UnitAction::Return(ReturnOutcome::Quarantine(_)) => "return to quarantine",
+        UnitAction::Return(ReturnOutcome::Discard(_)) => "return to discard",
+        other => other.name(),
+    }
 }
 
 /// The allowed (from, action) → to pairs, written out independently of the implementation.
@@ -32,6 +43,8 @@ fn expected(from: UnitStatus, action: &UnitAction) -> Option<UnitStatus> {
         (Reserved, "unreserve", Available),
         (Reserved, "issue", Issued),
         (Issued, "return", Available),
+        (Issued, "return to quarantine", Quarantined),
+        (Issued, "return to discard", Discarded),
         (Issued, "transfuse", Transfused),
         (Quarantined, "expire", Expired),
         (Available, "expire", Expired),
@@ -41,7 +54,7 @@ fn expected(from: UnitStatus, action: &UnitAction) -> Option<UnitStatus> {
         (Reserved, "discard", Discarded),
         (Expired, "discard", Discarded),
     ];
-    allowed.iter().find(|(f, a, _)| *f == from && *a == action.name()).map(|(_, _, to)| *to)
+    allowed.iter().find(|(f, a, _)| *f == from && *a == label(action)).map(|(_, _, to)| *to)
 }
 
 fn unit(status: UnitStatus) -> BloodUnit {
@@ -69,7 +82,7 @@ fn unit(status: UnitStatus) -> BloodUnit {
 fn the_transition_table_is_exactly_the_documented_one() {
     for from in UnitStatus::ALL {
         for action in actions() {
-            assert_eq!(from.after(&action), expected(from, &action), "{} --{}-->", from.as_str(), action.name());
+            assert_eq!(from.after(&action), expected(from, &action), "{} --{}-->", from.as_str(), label(&action));
         }
     }
 }
@@ -127,6 +140,39 @@ fn transitions_carry_their_reasons_and_request() {
     assert_eq!(issued.reserved_for_request, Some(REQUEST));
     let unreserved = reserved_unit.transition(UnitAction::Unreserve, None, &actor, at).unwrap();
     assert_eq!(unreserved.reserved_for_request, None);
+}
+
+#[test]
+fn late_returns_carry_their_reason_and_leave_the_request() {
+    let actor = Actor::default();
+    let at = Utc.with_ymd_and_hms(2025, 6, 2, 9, 0, 0).unwrap();
+    let mut issued = unit(UnitStatus::Issued);
+    issued.reserved_for_request = Some(REQUEST);
+    let held = ReturnOutcome::Quarantine(QuarantineReason::TemperatureExcursion);
+    let quarantined = issued.transition(UnitAction::Return(held), None, &actor, at).unwrap();
+    assert_eq!((quarantined.to, quarantined.quarantine_reason), (UnitStatus::Quarantined, Some(held_reason())));
+    assert_eq!(
+        (quarantined.reserved_for_request, quarantined.event().reason.as_deref()),
+        (None, Some("temperature_excursion"))
+    );
+    let late = ReturnOutcome::Discard(DiscardReason::ReturnedOutOfTime);
+    let discarded = issued.transition(UnitAction::Return(late), None, &actor, at).unwrap();
+    assert_eq!(
+        (discarded.to, discarded.discard_reason),
+        (UnitStatus::Discarded, Some(DiscardReason::ReturnedOutOfTime))
+    );
+    assert_eq!(discarded.event().action, "return");
+    let restocked = issued.transition(UnitAction::Return(ReturnOutcome::Restock), None, &actor, at).unwrap();
+    assert_eq!(
+        (restocked.to, restocked.reserved_for_request, restocked.discard_reason),
+        (UnitStatus::Available, None, None)
+    );
+    assert_eq!(late.disposition(), ReturnDisposition::Discarded);
+    assert_eq!(ReturnDisposition::parse(held.disposition().as_str()), Some(ReturnDisposition::Quarantined));
+}
+
+fn held_reason() -> QuarantineReason {
+    QuarantineReason::TemperatureExcursion
 }
 
 #[test]

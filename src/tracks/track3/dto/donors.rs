@@ -1,12 +1,12 @@
 //! Donor, deferral, eligibility and donation bodies.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-use super::{email_rule, phone_rule};
+use super::{email_rule, phone_rule, present};
 use crate::tracks::track3::domain::{
     donor::{Deferral, DeferralReason, Donor, Sex},
     groups::{Abo, BloodGroup},
@@ -197,11 +197,6 @@ pub struct DonorPage {
     pub per_page: u32,
     /// Donors matching the filters across all pages.
     pub total: u64,
-}
-
-/// A field that must be present but may be `null`.
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
-    Option::<T>::deserialize(deserializer)
 }
 
 /// A deferral to add, starting today.

@@ -5,8 +5,11 @@
 
 pub mod donations;
 pub mod donors;
+pub mod requests;
+pub mod transfusion;
 pub mod units;
 
+use serde::{Deserialize, Deserializer};
 use validator::ValidationError;
 
 use super::domain::isbt::Din;
@@ -27,6 +30,11 @@ pub(crate) fn din_rule(din: &str) -> Result<(), ValidationError> {
     Din::parse(din)
         .map(drop)
         .ok_or_else(|| ValidationError::new("din").with_message("must be a letter followed by 12 digits".into()))
+}
+
+/// A field that must be present but may be `null` (`#[serde(deserialize_with = "present")]`).
+pub(crate) fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
+    Option::<T>::deserialize(deserializer)
 }
 
 /// Query numbers are parsed from text, where `NaN` would slip past a range check.

@@ -1,7 +1,12 @@
 //! `/api/v1/blood` routes, for the staff-side roles (staff, lab, admin; patients get 403):
-//! donors (`donors.rs`), units and inventory (`units.rs`), and the compatibility tables.
+//! donors (`donors.rs`), units and inventory (`units.rs`), blood requests and allocation
+//! (`requests.rs`), crossmatch, issue, return and transfusion (`transfusion.rs`), reactions
+//! and donor recalls (`reactions.rs`), and the compatibility tables.
 
 mod donors;
+mod reactions;
+mod requests;
+mod transfusion;
 mod units;
 
 use actix_web::{get, web};
@@ -9,23 +14,42 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{
-    domain::{compatible_donors, units::Actor, BloodGroup, Component},
+    domain::{compatible_donors, requests::BloodRequest, units::Actor, BloodGroup, Component},
     error::{into_api_error, Track3Error},
 };
 use crate::gateway::{
     error::{ApiError, ApiResult, Problem},
-    identity::{domain::Role, guard::AuthUser},
+    identity::{
+        domain::{Role, UserId},
+        guard::AuthUser,
+        Identity,
+    },
 };
 
 /// Registers the blood-bank routes.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(compatibility_table).configure(donors::configure).configure(units::configure);
+    cfg.service(compatibility_table)
+        .configure(donors::configure)
+        .configure(units::configure)
+        .configure(requests::configure)
+        .configure(transfusion::configure)
+        .configure(reactions::configure);
 }
 
 /// Passes staff, lab and admin callers, as the actor of what they do.
 fn staff(caller: &AuthUser) -> ApiResult<Actor> {
     caller.require_role(&[Role::Staff, Role::Lab, Role::Admin])?;
     Ok(Actor { user_id: Some(caller.id.0), request_id: caller.request_id.clone() })
+}
+
+/// Records in the gateway's audit trail that a staff member reached (`action`) the blood
+/// request of a patient who is a CareChat user; patients known only to the blood bank have no
+/// account to audit against.
+async fn audit_request(caller: &AuthUser, identity: &Identity, request: &BloodRequest, action: &str) -> ApiResult<()> {
+    let Some(patient) = request.patient.user_id else { return Ok(()) };
+    let resource = format!("blood_requests/{}", request.id.0);
+    caller.audit(identity.stores.audit.as_ref(), action, Some(UserId(patient)), &resource).await?;
+    Ok(())
 }
 
 /// Track 3 errors as problems (field rules as 422 naming the field).

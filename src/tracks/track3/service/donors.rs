@@ -15,6 +15,7 @@ use crate::{
             eligibility::{assess, Assessment, EligibilityBounds, EligibilityInput},
             groups::{Abo, BloodGroup, Component},
             isbt::Din,
+            recall::DonorRecall,
             units::{Actor, BloodUnit},
             FieldError,
         },
@@ -211,7 +212,8 @@ pub async fn record_donation(
         recorded_at: now,
     };
     let units = plan_units(&donation, &components, &t3.rules);
-    let new = NewDonation { donation, units, donor_version: donor.version, donor_group, actor: actor.clone() };
+    let recall = DonorRecall::after(&donation, &t3.rules);
+    let new = NewDonation { donation, units, donor_version: donor.version, donor_group, actor: actor.clone(), recall };
     t3.stores.donations.record(&new).await.map_err(|e| donation_conflict(e, &new))?;
     Ok((new.donation, new.units))
 }

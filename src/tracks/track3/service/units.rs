@@ -24,7 +24,7 @@ use crate::{
 type Result<T> = std::result::Result<T, Track3Error>;
 
 /// Marks overdue units expired, so nothing past its expiry is ever shown as usable.
-async fn expire_due(t3: &Track3) -> Result<DateTime<Utc>> {
+pub(super) async fn expire_due(t3: &Track3) -> Result<DateTime<Utc>> {
     let now = storage::now();
     let expired = t3.stores.units.expire_due(now).await?;
     if expired > 0 {

@@ -1,11 +1,14 @@
 //! Track 3 storage: one trait per aggregate — donors (with their deferrals), donations (with
-//! the numbering of donation identification numbers) and units (with their audit trail,
-//! screening results and temperature excursions) — and one SQL implementation of all three
-//! for SQLite and PostgreSQL (`sql/`). The blood bank is relational by design: there is no
+//! the numbering of donation identification numbers and the donor recall they schedule),
+//! units (with their audit trail, screening results and temperature excursions), blood
+//! requests (with their allocations), transfusion reactions and donor recalls — and one SQL
+//! implementation of them all for SQLite and PostgreSQL (`sql/`). The blood bank is relational by design: there is no
 //! MongoDB implementation, and [`Track3Stores::build`] refuses a MongoDB backend. Every
 //! multi-row change (a donation with its units; a transition with its audit event) is one
 //! method and one transaction; unit transitions are conditional updates, so of two concurrent
-//! changes to one unit exactly one succeeds and the other gets `Conflict`.
+//! changes to one unit exactly one succeeds and the other gets `Conflict`. Allocation reserves
+//! with the same conditional update (`status = 'available'`) and moves on to the next
+//! candidate when another request took a unit first, so no unit is ever held by two requests.
 
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod sql;
@@ -13,16 +16,22 @@ mod sql;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
 
 use super::domain::{
+    allocation::{AllocatedUnit, AllocationPlan},
     donation::{Donation, DonationId, NewDonation},
     donor::{Deferral, Donor, DonorId},
     eligibility::{EligibilityBounds, PastDonation},
     groups::{Abo, Component},
     inventory::StockCount,
+    reactions::TransfusionReaction,
+    recall::{DonorRecall, DueRecall},
+    requests::{BloodRequest, RequestId, RequestStatus, Urgency},
     screening::ScreeningRecord,
-    units::{BloodUnit, UnitEvent, UnitId, UnitStatus, UnitTransition},
+    transfusion::AllocationChange,
+    units::{Actor, BloodUnit, UnitEvent, UnitId, UnitStatus, UnitTransition},
     TemperatureExcursion,
 };
 use crate::{
@@ -60,6 +69,30 @@ pub struct UnitFilter {
     pub expires_before: Option<DateTime<Utc>>,
     /// Only units of this donation.
     pub donation_id: Option<DonationId>,
+}
+
+/// Filters of the request list.
+#[derive(Debug, Clone, Default)]
+pub struct RequestFilter {
+    /// Only this status.
+    pub status: Option<RequestStatus>,
+    /// Only this urgency.
+    pub urgency: Option<Urgency>,
+    /// Only this component.
+    pub component: Option<Component>,
+    /// Only this patient (medical record number, exact).
+    pub patient_mrn: Option<String>,
+}
+
+/// Filters of the reaction list.
+#[derive(Debug, Clone, Default)]
+pub struct ReactionFilter {
+    /// Only reactions to this donor's units.
+    pub donor_id: Option<DonorId>,
+    /// Only reactions to this unit.
+    pub unit_id: Option<UnitId>,
+    /// Only reactions under this request.
+    pub request_id: Option<RequestId>,
 }
 
 /// Donors and their deferrals.
@@ -128,6 +161,59 @@ pub trait UnitStore: Send + Sync {
     async fn stock(&self, expiring_before: DateTime<Utc>) -> StoreResult<Vec<StockCount>>;
 }
 
+/// Blood requests and their allocations.
+#[async_trait]
+pub trait RequestStore: Send + Sync {
+    /// Stores a new request.
+    async fn insert(&self, request: &BloodRequest) -> StoreResult<()>;
+    /// A request by id.
+    async fn find(&self, id: RequestId) -> StoreResult<Option<BloodRequest>>;
+    /// A page of requests, soonest needed first.
+    async fn list(&self, filter: &RequestFilter, page: PageRequest) -> StoreResult<Page<BloodRequest>>;
+    /// Every allocation of a request with its unit, oldest first.
+    async fn allocations(&self, id: RequestId) -> StoreResult<Vec<AllocatedUnit>>;
+    /// The units the plan would reserve, best first (read-only): available and unexpired
+    /// units of its component and groups that were not crossmatched incompatible for its
+    /// request, ranked by [`AllocationPlan::rank`].
+    async fn candidates(&self, plan: &AllocationPlan) -> StoreResult<Vec<BloodUnit>>;
+    /// Reserves candidates in rank order, up to what the request still needs, in one
+    /// transaction: each with `update units ... where unit_id = $ and status = 'available'`
+    /// (a unit another request took first is skipped for the next), its allocation and its
+    /// audit event; then updates the request's status. Returns the units reserved (possibly
+    /// none). `NotFound` for an unknown request, `Conflict` naming `request_status` when its
+    /// status allows no allocation.
+    async fn allocate(&self, plan: &AllocationPlan) -> StoreResult<Vec<BloodUnit>>;
+    /// Applies allocation steps (crossmatch, issue, return, transfusion) with their unit
+    /// transitions and updates the requests' status, all or nothing; `Conflict` when an
+    /// allocation or unit is no longer as read.
+    async fn apply(&self, changes: &[AllocationChange]) -> StoreResult<()>;
+    /// Cancels a request and puts its reserved units back in stock (audited), atomically;
+    /// `NotFound` for an unknown request, `Conflict` naming `request_status` when it is not
+    /// cancellable or a unit is out on issue.
+    async fn cancel(&self, id: RequestId, reason: &str, actor: &Actor, at: DateTime<Utc>) -> StoreResult<()>;
+}
+
+/// Transfusion reactions.
+#[async_trait]
+pub trait ReactionStore: Send + Sync {
+    /// Stores a report.
+    async fn insert(&self, reaction: &TransfusionReaction) -> StoreResult<()>;
+    /// A page of reports, most recent first.
+    async fn list(&self, filter: &ReactionFilter, page: PageRequest) -> StoreResult<Page<TransfusionReaction>>;
+}
+
+/// The donor recall outbox (written with each donation by [`DonationStore::record`]); the
+/// interface a reminders engine consumes (see `track3::api`).
+#[async_trait]
+pub trait RecallStore: Send + Sync {
+    /// Pending recalls due on or before `on` of donors with no deferral active on `on`,
+    /// earliest due first.
+    async fn due(&self, on: NaiveDate, page: PageRequest) -> StoreResult<Page<DueRecall>>;
+    /// Marks a pending recall done; `NotFound` for an unknown recall, `Conflict` when it is
+    /// not pending (done already, or superseded by a later donation).
+    async fn complete(&self, id: Uuid, at: DateTime<Utc>) -> StoreResult<DonorRecall>;
+}
+
 /// Track 3's stores on one backend.
 #[derive(Clone)]
 pub struct Track3Stores {
@@ -137,6 +223,12 @@ pub struct Track3Stores {
     pub donations: Arc<dyn DonationStore>,
     /// Units.
     pub units: Arc<dyn UnitStore>,
+    /// Blood requests and allocations.
+    pub requests: Arc<dyn RequestStore>,
+    /// Transfusion reactions.
+    pub reactions: Arc<dyn ReactionStore>,
+    /// Donor recalls.
+    pub recalls: Arc<dyn RecallStore>,
 }
 
 impl Track3Stores {

@@ -1,6 +1,7 @@
 //! [`DonationStore`] in shared SQL: the DIN counter is an upsert that returns the new value
 //! (atomic on both engines), and recording a donation is one transaction guarded by the
-//! donor's version.
+//! donor's version, which also writes the donor's recall (superseding the pending one: the
+//! eligibility rules make a new donation always the donor's latest).
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -36,6 +37,11 @@ const INSERT_UNIT: &str =
     "insert into units (unit_id, donation_id, donor_id, din, product_code, unit_number, component, \
     abo, rh_positive, collected_at, expires_at, status, status_changed_at, quarantine_reason, discard_reason, \
     reserved_for_request) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
+
+const SUPERSEDE_RECALLS: &str =
+    "update donor_recalls set status = 'superseded' where donor_id = $1 and status = 'pending'";
+const INSERT_RECALL: &str = "insert into donor_recalls (recall_id, donor_id, donation_id, donation_type, due_on, \
+    status, created_at, completed_at) values ($1, $2, $3, $4, $5, $6, $7, $8)";
 
 fn volume(ml: u32) -> i32 {
     i32::try_from(ml).unwrap_or(i32::MAX)
@@ -126,6 +132,19 @@ macro_rules! impl_donation_store {
                     Self::insert_unit(&mut tx, unit).await?;
                     insert_event!(&mut *tx, &unit.collection_event(&new.actor));
                 }
+                let r = &new.recall;
+                sqlx::query(SUPERSEDE_RECALLS).bind(r.donor_id.0).execute(&mut *tx).await?;
+                sqlx::query(INSERT_RECALL)
+                    .bind(r.id)
+                    .bind(r.donor_id.0)
+                    .bind(r.donation_id.0)
+                    .bind(r.donation_type.as_str())
+                    .bind(r.due_on)
+                    .bind(r.status.as_str())
+                    .bind(r.created_at)
+                    .bind(r.completed_at)
+                    .execute(&mut *tx)
+                    .await?;
                 tx.commit().await?;
                 Ok(())
             }

@@ -7,8 +7,12 @@
 //! `YYYY-MM-DD` TEXT; enums as their snake_case names; a blood group as `abo` text plus
 //! `rh_positive` boolean.
 
+mod allocate;
 mod donations;
 mod donors;
+mod reactions;
+mod request_rows;
+mod requests;
 mod units;
 
 use std::sync::Arc;
@@ -17,7 +21,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{FromRow, Pool};
 use uuid::Uuid;
 
-use super::{DonationStore, DonorStore, Track3Stores, UnitStore};
+use super::{DonationStore, DonorStore, ReactionStore, RecallStore, RequestStore, Track3Stores, UnitStore};
 use crate::{
     gateway::identity::domain::{Email, PageRequest, PhoneNumber},
     storage::{StorageError, StoreResult},
@@ -31,17 +35,24 @@ use crate::{
     },
 };
 
-/// One store value implements the three Track 3 traits over a pool.
+/// One store value implements every Track 3 trait over a pool.
 pub(super) struct SqlBloodBank<DB: sqlx::Database> {
     pool: Pool<DB>,
 }
 
 pub(super) fn stores<DB: sqlx::Database>(pool: Pool<DB>) -> Track3Stores
 where
-    SqlBloodBank<DB>: DonorStore + DonationStore + UnitStore,
+    SqlBloodBank<DB>: DonorStore + DonationStore + UnitStore + RequestStore + ReactionStore + RecallStore,
 {
     let store = Arc::new(SqlBloodBank { pool });
-    Track3Stores { donors: store.clone(), donations: store.clone(), units: store }
+    Track3Stores {
+        donors: store.clone(),
+        donations: store.clone(),
+        units: store.clone(),
+        requests: store.clone(),
+        reactions: store.clone(),
+        recalls: store,
+    }
 }
 
 fn corrupt(what: &str, id: Uuid, value: &str) -> StorageError {
@@ -50,6 +61,11 @@ fn corrupt(what: &str, id: Uuid, value: &str) -> StorageError {
 
 fn parsed<T>(parsed: Option<T>, what: &str, id: Uuid, value: &str) -> StoreResult<T> {
     parsed.ok_or_else(|| corrupt(what, id, value))
+}
+
+/// A column list with every column qualified by `alias` (for joins).
+fn qualified(columns: &str, alias: &str) -> String {
+    columns.split(", ").map(|c| format!("{alias}.{}", c.trim())).collect::<Vec<_>>().join(", ")
 }
 
 fn group(id: Uuid, abo: &str, rh_positive: bool) -> StoreResult<BloodGroup> {

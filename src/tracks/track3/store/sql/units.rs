@@ -2,6 +2,8 @@
 //! status = $2 and quarantine_reason matches`, plus its `unit_events` row, in one transaction:
 //! when another change got there first the update touches no row and the whole transaction
 //! is rolled back with `Conflict`. Expiry runs the same kind of conditional update per status.
+//! A reserved unit that is discarded, quarantined or expires releases its request's
+//! allocation in the same transaction (`allocate.rs`).
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -98,8 +100,13 @@ impl TryFrom<StockRow> for StockCount {
 macro_rules! impl_unit_store {
     ($db:ty) => {
         impl SqlBloodBank<$db> {
-            /// Applies one transition inside `tx`; `Conflict`/`NotFound` leave the caller to roll back.
-            async fn apply(tx: &mut sqlx::Transaction<'_, $db>, t: &UnitTransition) -> StoreResult<()> {
+            /// Applies one transition inside `tx` if the unit is still as read, with its event;
+            /// a unit leaving `reserved` other than by issue releases the allocation holding it.
+            /// `false` (nothing written) when the unit changed.
+            pub(super) async fn try_apply_transition(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                t: &UnitTransition,
+            ) -> StoreResult<bool> {
                 let done = sqlx::query(APPLY_TRANSITION)
                     .bind(t.unit_id.0)
                     .bind(t.from.as_str())
@@ -112,19 +119,33 @@ macro_rules! impl_unit_store {
                     .execute(&mut **tx)
                     .await?;
                 if done.rows_affected() == 0 {
-                    let status: Option<(String,)> =
-                        sqlx::query_as(STATUS_OF).bind(t.unit_id.0).fetch_optional(&mut **tx).await?;
-                    return Err(match status {
-                        None => StorageError::NotFound,
-                        Some((now,)) => StorageError::Conflict(format!(
-                            "unit {} changed concurrently: it is now {now}, not {}",
-                            t.unit_id.0,
-                            t.from.as_str()
-                        )),
-                    });
+                    return Ok(false);
                 }
                 insert_event!(&mut **tx, &t.event());
-                Ok(())
+                if t.from == UnitStatus::Reserved && t.to != UnitStatus::Issued {
+                    Self::release_holds(tx, t.unit_id.0, t.action.name(), t.at).await?;
+                }
+                Ok(true)
+            }
+
+            /// Applies one transition inside `tx`; `Conflict`/`NotFound` leave the caller to roll back.
+            pub(super) async fn apply_transition(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                t: &UnitTransition,
+            ) -> StoreResult<()> {
+                if Self::try_apply_transition(tx, t).await? {
+                    return Ok(());
+                }
+                let status: Option<(String,)> =
+                    sqlx::query_as(STATUS_OF).bind(t.unit_id.0).fetch_optional(&mut **tx).await?;
+                Err(match status {
+                    None => StorageError::NotFound,
+                    Some((now,)) => StorageError::Conflict(format!(
+                        "unit {} changed concurrently: it is now {now}, not {}",
+                        t.unit_id.0,
+                        t.from.as_str()
+                    )),
+                })
             }
         }
 
@@ -168,7 +189,7 @@ macro_rules! impl_unit_store {
 
             async fn transition(&self, change: &UnitTransition) -> StoreResult<()> {
                 let mut tx = self.pool.begin().await?;
-                Self::apply(&mut tx, change).await?;
+                Self::apply_transition(&mut tx, change).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -191,7 +212,7 @@ macro_rules! impl_unit_store {
                         .await?;
                 }
                 for change in changes {
-                    Self::apply(&mut tx, change).await?;
+                    Self::apply_transition(&mut tx, change).await?;
                 }
                 tx.commit().await?;
                 Ok(())
@@ -211,7 +232,7 @@ macro_rules! impl_unit_store {
                     .execute(&mut *tx)
                     .await?;
                 for change in changes {
-                    Self::apply(&mut tx, change).await?;
+                    Self::apply_transition(&mut tx, change).await?;
                 }
                 tx.commit().await?;
                 Ok(())
@@ -243,6 +264,9 @@ macro_rules! impl_unit_store {
                             occurred_at: now,
                         };
                         insert_event!(&mut *tx, &event);
+                        if from == UnitStatus::Reserved {
+                            Self::release_holds(&mut tx, id, "expire", now).await?;
+                        }
                         expired += 1;
                     }
                 }
