@@ -4,7 +4,7 @@
 //! ordered set per database), so every SQL database has every table; a track that is switched
 //! off leaves its tables unused.
 
-use std::{path::Path, str::FromStr, time::Duration};
+use std::str::FromStr;
 
 use super::{PoolSettings, StorageError, StoreResult};
 
@@ -17,9 +17,9 @@ pub async fn connect_sqlite(url: &str, pool: PoolSettings) -> StoreResult<sqlx::
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
-        .busy_timeout(Duration::from_secs(10))
+        .busy_timeout(std::time::Duration::from_secs(10))
         .foreign_keys(true);
-    if let Some(dir) = Path::new(options.get_filename()).parent() {
+    if let Some(dir) = std::path::Path::new(options.get_filename()).parent() {
         if !dir.as_os_str().is_empty() {
             std::fs::create_dir_all(dir)
                 .map_err(|e| StorageError::Config(format!("cannot create {}: {e}", dir.display())))?;

@@ -102,7 +102,11 @@ impl TestBackend {
         };
         let database = unique_name();
         let admin = Backend::connect(&admin_url, pool()).await.expect("connecting to the test PostgreSQL server");
-        let Backend::Postgres(admin_pool) = &admin else { panic!("{POSTGRES_URL_VAR} must be a postgres:// URL") };
+        #[allow(irrefutable_let_patterns)] // the only variant in a PostgreSQL-only build
+        let Backend::Postgres(admin_pool) = &admin
+        else {
+            panic!("{POSTGRES_URL_VAR} must be a postgres:// URL")
+        };
         sqlx::query(&format!("create database \"{database}\""))
             .execute(admin_pool)
             .await
