@@ -81,7 +81,7 @@ impl Application {
     /// Prepares storage, binds `server.host:server.port` and builds the server.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let stores = prepare_storage(&settings).await?;
-        let tracks = Tracks::init(&stores)?;
+        let tracks = Tracks::init(&stores, &settings)?;
         let doc = gateway::openapi();
         let state = AppState {
             identity: web::Data::new(identity(&settings, &stores)),

@@ -17,7 +17,7 @@ pub const DEV_JWT_SECRET: &str = "dev-only-secret-change-me-in-production-012345
 /// Profiles in which the development secret is tolerated.
 const DEV_PROFILES: [&str; 2] = ["development", "test"];
 /// Sections an environment override may name.
-const SECTIONS: [&str; 5] = ["server", "storage", "auth", "cors", "log"];
+const SECTIONS: [&str; 6] = ["server", "storage", "auth", "cors", "blood", "log"];
 
 /// All settings.
 #[derive(Debug, Clone, Deserialize)]
@@ -32,6 +32,8 @@ pub struct Settings {
     pub auth: AuthSettings,
     /// Cross-origin access.
     pub cors: CorsSettings,
+    /// Blood-bank rules (Track 3).
+    pub blood: BloodSettings,
     /// Logging.
     pub log: LogSettings,
 }
@@ -100,6 +102,64 @@ pub struct CorsSettings {
     pub allowed_origins: Vec<String>,
     /// How long browsers may cache a preflight answer.
     pub max_age_secs: usize,
+}
+
+/// `[blood]`: the blood bank's rules (read by Track 3 when it is built in).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BloodSettings {
+    /// Youngest donor age in whole years.
+    pub min_age_years: u32,
+    /// Oldest donor age in whole years (inclusive).
+    pub max_age_years: u32,
+    /// Lightest donor weight in kg.
+    pub min_weight_kg: f64,
+    /// Lowest hemoglobin of a female donor, g/dL.
+    pub min_hemoglobin_female_gdl: f64,
+    /// Lowest hemoglobin of a male donor, g/dL.
+    pub min_hemoglobin_male_gdl: f64,
+    /// Screening tests required negative before release.
+    pub required_tests: Vec<String>,
+    /// ISBT 128 facility identification number.
+    pub facility_code: String,
+    /// Minutes an issued unit may be out and still be restocked.
+    pub return_window_minutes: u32,
+    /// Youngest age at which a woman of unknown group may receive RhD+ red cells in an emergency.
+    pub emergency_rh_positive_female_min_age: u32,
+    /// Minimum days between donations, by donation type.
+    pub donation_interval_days: DonationIntervalDays,
+    /// Shelf lives, by component.
+    pub shelf_life_days: ShelfLifeDays,
+}
+
+/// `[blood.donation_interval_days]`.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DonationIntervalDays {
+    /// Whole blood.
+    pub whole_blood: u32,
+    /// Double red cells (apheresis).
+    pub double_red_cells: u32,
+    /// Plasma (apheresis).
+    pub plasma: u32,
+    /// Platelets (apheresis).
+    pub platelets: u32,
+}
+
+/// `[blood.shelf_life_days]`.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShelfLifeDays {
+    /// Whole blood.
+    pub whole_blood: u32,
+    /// Red cells.
+    pub red_cells: u32,
+    /// Frozen plasma.
+    pub plasma: u32,
+    /// Platelets.
+    pub platelets: u32,
+    /// Cryoprecipitate.
+    pub cryoprecipitate: u32,
 }
 
 /// `[log]`.
@@ -209,8 +269,35 @@ impl Settings {
                 "must be at least 60 and not longer than auth.refresh_token_ttl_secs",
             ));
         }
+        self.blood.validate()?;
         if self.server.json_limit_bytes < 1024 {
             return Err(invalid("server.json_limit_bytes", "must be at least 1024"));
+        }
+        Ok(())
+    }
+}
+
+impl BloodSettings {
+    fn validate(&self) -> Result<(), SettingsError> {
+        if self.min_age_years >= self.max_age_years {
+            return Err(invalid("blood.min_age_years", "must be below blood.max_age_years"));
+        }
+        let positive = [
+            ("blood.min_weight_kg", self.min_weight_kg),
+            ("blood.min_hemoglobin_female_gdl", self.min_hemoglobin_female_gdl),
+            ("blood.min_hemoglobin_male_gdl", self.min_hemoglobin_male_gdl),
+        ];
+        if let Some((key, _)) = positive.iter().find(|(_, v)| !(v.is_finite() && *v > 0.0)) {
+            return Err(invalid(key, "must be a positive number"));
+        }
+        let shelf = self.shelf_life_days;
+        if [shelf.whole_blood, shelf.red_cells, shelf.plasma, shelf.platelets, shelf.cryoprecipitate].contains(&0) {
+            return Err(invalid("blood.shelf_life_days", "every shelf life must be at least 1 day"));
+        }
+        let code = self.facility_code.as_bytes();
+        let code_ok = code.len() == 5 && code[0].is_ascii_uppercase() && code[1..].iter().all(u8::is_ascii_digit);
+        if !code_ok {
+            return Err(invalid("blood.facility_code", "must be an uppercase letter and 4 digits, e.g. A9999"));
         }
         Ok(())
     }
@@ -275,6 +362,17 @@ mod tests {
         assert!(err.contains("storage.track3"), "{err}");
         let err = load(&[("CARECHAT_STORAGE__IDENTITY", "mysql://h/db")]).unwrap_err();
         assert!(err.contains("storage.identity"), "{err}");
+    }
+
+    #[test]
+    fn blood_rules_are_configurable_and_checked() {
+        let settings = load(&[("CARECHAT_BLOOD__SHELF_LIFE_DAYS__PLATELETS", "7")]).unwrap();
+        assert_eq!(settings.blood.shelf_life_days.platelets, 7);
+        assert_eq!(settings.blood.donation_interval_days.whole_blood, 56);
+        let err = load(&[("CARECHAT_BLOOD__FACILITY_CODE", "x1")]).unwrap_err();
+        assert!(err.contains("blood.facility_code"), "{err}");
+        let err = load(&[("CARECHAT_BLOOD__MIN_AGE_YEARS", "70")]).unwrap_err();
+        assert!(err.contains("blood.min_age_years"), "{err}");
     }
 
     #[test]

@@ -33,8 +33,8 @@ pub struct Tracks {
 impl Tracks {
     /// Builds each enabled track's state on its store; fails when a store's backend does not
     /// suit its track.
-    pub fn init(stores: &Stores) -> anyhow::Result<Self> {
-        let _ = stores;
+    pub fn init(stores: &Stores, settings: &crate::config::Settings) -> anyhow::Result<Self> {
+        let _ = (stores, settings);
         Ok(Self {
             #[cfg(feature = "track1")]
             track1: actix_web::web::Data::new(
@@ -42,10 +42,10 @@ impl Tracks {
                     .map_err(|e| anyhow::anyhow!("storage.track1: {e}"))?,
             ),
             #[cfg(feature = "track3")]
-            track3: actix_web::web::Data::new(
-                track3::Track3::init(stores.get(crate::storage::StoreName::Track3))
-                    .map_err(|e| anyhow::anyhow!("storage.track3: {e}"))?,
-            ),
+            track3: actix_web::web::Data::new(track3::Track3::init(
+                stores.get(crate::storage::StoreName::Track3),
+                &settings.blood,
+            )?),
         })
     }
 

@@ -31,20 +31,22 @@ pub mod api {
 }
 
 use self::{domain::rules::BloodRules, store::Track3Stores};
-use crate::storage::{Backend, StoreResult};
+use crate::{config::BloodSettings, storage::Backend};
 
 /// Everything Track 3's handlers need (app data).
 pub struct Track3 {
     /// Donors, donations, units.
     pub stores: Track3Stores,
-    /// The rules applied (issue 6's defaults).
+    /// The rules applied (the `[blood]` configuration section).
     pub rules: BloodRules,
 }
 
 impl Track3 {
-    /// The state over `backend` with the default rules; fails for a MongoDB backend.
-    pub fn init(backend: &Backend) -> StoreResult<Self> {
-        Ok(Self { stores: Track3Stores::build(backend)?, rules: BloodRules::default() })
+    /// The state over `backend` with the configured rules; fails for a MongoDB backend or an
+    /// unknown screening test.
+    pub fn init(backend: &Backend, settings: &BloodSettings) -> anyhow::Result<Self> {
+        let rules = BloodRules::from_settings(settings).map_err(anyhow::Error::msg)?;
+        Ok(Self { stores: Track3Stores::build(backend).map_err(|e| anyhow::anyhow!("storage.track3: {e}"))?, rules })
     }
 }
 

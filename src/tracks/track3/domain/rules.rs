@@ -2,9 +2,10 @@
 //! donations, component shelf lives, the screening tests a unit needs before release, minimum
 //! stock levels, the facility code of the unit numbers, how long an issued unit may stay out
 //! of controlled storage and still be restocked, and who may receive RhD-positive red cells in
-//! an emergency. [`BloodRules::default`] holds the
-//! defaults of issue 6; a clinic with other rules builds its own value (there are no
-//! configuration keys for them yet), and every rule function takes the rules it applies.
+//! an emergency. [`BloodRules::default`] holds the defaults of issue 6, which are also the
+//! defaults of the `[blood]` configuration section; [`BloodRules::from_settings`] applies a
+//! clinic's own values (minimum stock levels keep their defaults), and every rule function
+//! takes the rules it applies.
 
 use chrono::Duration;
 
@@ -108,6 +109,41 @@ impl Default for BloodRules {
 }
 
 impl BloodRules {
+    /// The rules of the `[blood]` configuration section; fails naming an unknown screening test.
+    pub fn from_settings(settings: &crate::config::BloodSettings) -> Result<Self, String> {
+        let required_tests = settings
+            .required_tests
+            .iter()
+            .map(|t| ScreeningTest::parse(t).ok_or_else(|| format!("blood.required_tests: unknown test `{t}`")))
+            .collect::<Result<Vec<_>, _>>()?;
+        let (intervals, shelf) = (settings.donation_interval_days, settings.shelf_life_days);
+        Ok(Self {
+            min_age_years: settings.min_age_years,
+            max_age_years: settings.max_age_years,
+            min_weight_kg: settings.min_weight_kg,
+            min_hemoglobin_female_gdl: settings.min_hemoglobin_female_gdl,
+            min_hemoglobin_male_gdl: settings.min_hemoglobin_male_gdl,
+            intervals: DonationIntervals {
+                whole_blood: intervals.whole_blood,
+                double_red_cells: intervals.double_red_cells,
+                plasma: intervals.plasma,
+                platelets: intervals.platelets,
+            },
+            shelf_lives: ShelfLives {
+                whole_blood: shelf.whole_blood,
+                red_cells: shelf.red_cells,
+                plasma: shelf.plasma,
+                platelets: shelf.platelets,
+                cryoprecipitate: shelf.cryoprecipitate,
+            },
+            required_tests,
+            facility_code: settings.facility_code.clone(),
+            return_window_minutes: settings.return_window_minutes,
+            emergency_rh_positive_female_min_age: settings.emergency_rh_positive_female_min_age,
+            ..Self::default()
+        })
+    }
+
     /// Minimum days between a donation of `kind` and the next one.
     pub fn interval_days(&self, kind: DonationType) -> u32 {
         match kind {
