@@ -66,6 +66,11 @@ pub trait ApiErrorCode {
     fn headers(&self) -> Vec<(HeaderName, String)> {
         Vec::new()
     }
+    /// Items for the problem's `errors` list: rules a schema cannot express, each with its
+    /// pointer, or every reason a request was refused.
+    fn violations(&self) -> Vec<FieldViolation> {
+        Vec::new()
+    }
 }
 
 /// An error on its way to the client.
@@ -136,6 +141,7 @@ where
         let status = err.status();
         let mut api = Self::new(status, err.code(), err.to_string());
         api.headers = err.headers();
+        api.errors = err.violations();
         if status.is_server_error() {
             api.source = Some(err.into());
         }

@@ -140,6 +140,8 @@ async fn deferrals_and_donation_refusals() {
     let low = json!({"donationType": "whole_blood", "hemoglobinGdl": 12.0, "volumeMl": 450});
     let problem = expect_problem(donate(&app, &admin, &donor, low).await, 409, "donor_not_eligible").await;
     assert!(problem["detail"].as_str().unwrap().contains("low_hemoglobin"), "{problem}");
+    let codes: Vec<_> = problem["errors"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["low_hemoglobin"], "every reason, machine-readable: {problem}");
 }
 
 #[actix_web::test]

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::{domain::ReviewStatus, feedback::session::Violation};
 use crate::{
-    gateway::error::{ApiError, ApiErrorCode, FieldViolation},
+    gateway::error::{ApiErrorCode, FieldViolation},
     storage::StorageError,
 };
 
@@ -80,17 +80,14 @@ impl ApiErrorCode for Track1Error {
             Self::Storage(e) => e.code(),
         }
     }
-}
 
-/// Domain violations become the same 422 problem as schema violations, each with its pointer.
-pub fn into_api_error(err: Track1Error) -> ApiError {
-    match err {
-        Track1Error::Invalid(violations) => ApiError::validation(
-            violations
-                .into_iter()
-                .map(|v| FieldViolation { pointer: v.pointer, code: v.code.into(), message: v.message })
+    fn violations(&self) -> Vec<FieldViolation> {
+        match self {
+            Self::Invalid(violations) => violations
+                .iter()
+                .map(|v| FieldViolation { pointer: v.pointer.clone(), code: v.code.into(), message: v.message.clone() })
                 .collect(),
-        ),
-        other => other.into(),
+            _ => Vec::new(),
+        }
     }
 }

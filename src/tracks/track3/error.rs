@@ -8,7 +8,7 @@ use super::domain::{
     units::IllegalTransition, FieldError,
 };
 use crate::{
-    gateway::error::{ApiError, ApiErrorCode, FieldViolation},
+    gateway::error::{ApiErrorCode, FieldViolation},
     storage::StorageError,
 };
 
@@ -201,17 +201,21 @@ impl ApiErrorCode for Track3Error {
             Self::Storage(e) => e.code(),
         }
     }
-}
 
-/// Field rule failures become the same 422 problem as schema violations, naming the field.
-pub fn into_api_error(err: Track3Error) -> ApiError {
-    match err {
-        Track3Error::Invalid(field) => ApiError::validation(vec![FieldViolation {
-            pointer: field.pointer.into(),
-            code: "invalid".into(),
-            message: field.message,
-        }]),
-        other => other.into(),
+    fn violations(&self) -> Vec<FieldViolation> {
+        match self {
+            Self::Invalid(field) => vec![FieldViolation {
+                pointer: field.pointer.into(),
+                code: "invalid".into(),
+                message: field.message.clone(),
+            }],
+            // Every reason the donor cannot give, machine-readable (the pointer is the request).
+            Self::DonorNotEligible { reasons, .. } => reasons
+                .iter()
+                .map(|r| FieldViolation { pointer: String::new(), code: r.code().into(), message: r.message() })
+                .collect(),
+            _ => Vec::new(),
+        }
     }
 }
 
@@ -266,7 +270,10 @@ mod tests {
 
     #[test]
     fn field_rules_are_validation_problems() {
-        let api = into_api_error(Track3Error::Invalid(FieldError::new("/dateOfBirth", "in the future")));
+        let api = crate::gateway::error::ApiError::from(Track3Error::Invalid(FieldError::new(
+            "/dateOfBirth",
+            "in the future",
+        )));
         let problem = api.problem();
         assert_eq!((problem.status, problem.code.as_str()), (422, "validation_failed"));
         assert_eq!(problem.errors[0].pointer, "/dateOfBirth");

@@ -10,12 +10,11 @@ use utoipa::ToSchema;
 
 use super::{
     dto::TemplateQuery,
-    error::{into_api_error, Track1Error},
     feedback::{session::QuestionnaireTemplate, SessionType},
     service, Track1,
 };
 use crate::gateway::{
-    error::{ApiError, ApiResult, Problem},
+    error::{ApiResult, Problem},
     extract::{ValidatedJson, ValidatedQuery},
     identity::guard::AuthUser,
 };
@@ -28,11 +27,6 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(update_template)
         .configure(sessions::configure)
         .configure(review::configure);
-}
-
-/// Track 1 errors as problems (domain violations as 422 with their pointers).
-fn fail(err: Track1Error) -> ApiError {
-    into_api_error(err)
 }
 
 /// A kind of feedback session patients can start.
@@ -84,8 +78,7 @@ async fn list_templates(
         q.department.as_deref(),
         q.language.as_deref(),
     )
-    .await
-    .map_err(fail)?;
+    .await?;
     Ok(web::Json(found))
 }
 
@@ -108,7 +101,7 @@ async fn create_template(
     body: ValidatedJson<QuestionnaireTemplate>,
 ) -> ApiResult<HttpResponse> {
     caller.require_staff()?;
-    service::create_template(t1.stores.templates.as_ref(), &body.0).await.map_err(fail)?;
+    service::create_template(t1.stores.templates.as_ref(), &body.0).await?;
     Ok(HttpResponse::Created().json(body.0))
 }
 
@@ -134,6 +127,6 @@ async fn update_template(
     body: ValidatedJson<QuestionnaireTemplate>,
 ) -> ApiResult<web::Json<QuestionnaireTemplate>> {
     caller.require_staff()?;
-    service::update_template(t1.stores.templates.as_ref(), &id, &body.0).await.map_err(fail)?;
+    service::update_template(t1.stores.templates.as_ref(), &id, &body.0).await?;
     Ok(web::Json(body.0))
 }

@@ -7,7 +7,6 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::fail;
 use crate::{
     gateway::{
         error::{ApiResult, Problem},
@@ -50,7 +49,7 @@ async fn review_queue(
     let page = page_request(q.page, q.per_page);
     let filter =
         QueueFilter { department: q.department, review_status: q.status, urgency: q.urgency, from: q.from, to: q.to };
-    let found = service::queue(t1.stores.sessions.as_ref(), &filter, page).await.map_err(fail)?;
+    let found = service::queue(t1.stores.sessions.as_ref(), &filter, page).await?;
     Ok(web::Json(SessionPage::of(found, page.page, page.per_page)))
 }
 
@@ -79,10 +78,10 @@ async fn review_session(
 ) -> ApiResult<web::Json<SessionView>> {
     caller.require_staff()?;
     let sessions = t1.stores.sessions.as_ref();
-    let session = service::get_session(sessions, SessionId(*id)).await.map_err(fail)?;
+    let session = service::get_session(sessions, SessionId(*id)).await?;
     let owner = session.user_id;
     let b = body.0;
-    let session = service::review(sessions, session, b.review_status, b.assigned_to, b.notes).await.map_err(fail)?;
+    let session = service::review(sessions, session, b.review_status, b.assigned_to, b.notes).await?;
     let action = format!("feedback.review.{}", b.review_status.as_str());
     caller.audit(identity.stores.audit.as_ref(), &action, Some(owner), &format!("feedback_sessions/{}", *id)).await?;
     Ok(web::Json(session.into()))
@@ -136,7 +135,12 @@ async fn session_notifications(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<Vec<NotificationView>>> {
     caller.require_staff()?;
-    let found = t1.stores.sessions.notifications(SessionId(*id)).await.map_err(|e| fail(e.into()))?;
+    let found = t1
+        .stores
+        .sessions
+        .notifications(SessionId(*id))
+        .await
+        .map_err(crate::tracks::track1::error::Track1Error::from)?;
     Ok(web::Json(found.into_iter().map(Into::into).collect()))
 }
 
@@ -168,6 +172,6 @@ async fn analytics(
         from: q.from,
         to: q.to,
     };
-    let groups = service::analytics(t1.stores.sessions.as_ref(), &query).await.map_err(fail)?;
+    let groups = service::analytics(t1.stores.sessions.as_ref(), &query).await?;
     Ok(web::Json(AnalyticsReport { group_by: query.group_by, period: query.period, groups }))
 }

@@ -3,7 +3,6 @@
 use actix_web::{get, post, web, HttpResponse};
 use uuid::Uuid;
 
-use super::fail;
 use crate::{
     gateway::{
         error::{ApiResult, Problem},
@@ -29,7 +28,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 
 /// The caller's own session; anyone else's is refused (403).
 async fn own_session(t1: &Track1, caller: &AuthUser, id: Uuid) -> ApiResult<FeedbackSession> {
-    let session = service::get_session(t1.stores.sessions.as_ref(), SessionId(id)).await.map_err(fail)?;
+    let session = service::get_session(t1.stores.sessions.as_ref(), SessionId(id)).await?;
     match caller.access_to(session.user_id)? {
         Access::Own => Ok(session),
         Access::Staff => Err(IdentityError::Forbidden("only the patient answers their own feedback").into()),
@@ -69,8 +68,7 @@ async fn start_session(
             .map(|f| f.as_str().to_owned())
             .collect(),
     };
-    let session =
-        service::start_session(t1.stores.sessions.as_ref(), t1.stores.templates.as_ref(), new).await.map_err(fail)?;
+    let session = service::start_session(t1.stores.sessions.as_ref(), t1.stores.templates.as_ref(), new).await?;
     Ok(HttpResponse::Created().json(SessionView::from(session)))
 }
 
@@ -93,7 +91,7 @@ async fn my_sessions(
     query: ValidatedQuery<MineQuery>,
 ) -> ApiResult<web::Json<SessionPage>> {
     let page = page_request(query.0.page, query.0.per_page);
-    let found = service::mine(t1.stores.sessions.as_ref(), caller.id, page).await.map_err(fail)?;
+    let found = service::mine(t1.stores.sessions.as_ref(), caller.id, page).await?;
     Ok(web::Json(SessionPage::of(found, page.page, page.per_page)))
 }
 
@@ -115,7 +113,7 @@ async fn get_session(
     caller: AuthUser,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<SessionView>> {
-    let session = service::get_session(t1.stores.sessions.as_ref(), SessionId(*id)).await.map_err(fail)?;
+    let session = service::get_session(t1.stores.sessions.as_ref(), SessionId(*id)).await?;
     let resource = format!("feedback_sessions/{}", session.id.0);
     caller
         .authorize_record(session.user_id, identity.stores.audit.as_ref(), "feedback.session.read", &resource)
@@ -147,8 +145,7 @@ async fn answer(
 ) -> ApiResult<web::Json<SessionView>> {
     let session = own_session(&t1, &caller, *id).await?;
     let submitted = body.0.submitted();
-    let session =
-        service::answer(t1.stores.sessions.as_ref(), t1.analyzer.as_ref(), session, &submitted).await.map_err(fail)?;
+    let session = service::answer(t1.stores.sessions.as_ref(), t1.analyzer.as_ref(), session, &submitted).await?;
     Ok(web::Json(session.into()))
 }
 
@@ -169,6 +166,6 @@ async fn answer(
 #[post("/sessions/{id}/submit")]
 async fn submit(t1: web::Data<Track1>, caller: AuthUser, id: web::Path<Uuid>) -> ApiResult<web::Json<SessionView>> {
     let session = own_session(&t1, &caller, *id).await?;
-    let session = service::submit(t1.stores.sessions.as_ref(), session).await.map_err(fail)?;
+    let session = service::submit(t1.stores.sessions.as_ref(), session).await?;
     Ok(web::Json(session.into()))
 }

@@ -3,7 +3,7 @@
 use actix_web::{get, patch, post, web, HttpResponse};
 use uuid::Uuid;
 
-use super::{fail, staff};
+use super::staff;
 use crate::{
     gateway::{
         error::{ApiError, ApiResult, FieldViolation, Problem},
@@ -90,7 +90,7 @@ async fn create_donor(
         abo_confirmed: b.abo_confirmed,
         contact,
     };
-    let donor = donors::register(&t3, new).await.map_err(fail)?;
+    let donor = donors::register(&t3, new).await?;
     Ok(HttpResponse::Created().json(DonorResponse::from(donor)))
 }
 
@@ -115,7 +115,7 @@ async fn list_donors(
     let page = page_request(q.page, q.per_page);
     let filter =
         DonorQuery { search: q.q, abo: q.abo, rh_positive: q.rh.map(|r| r.is_positive()), eligible: q.eligible };
-    let found = donors::list(&t3, filter, page).await.map_err(fail)?;
+    let found = donors::list(&t3, filter, page).await?;
     let items = found.items.into_iter().map(DonorResponse::from).collect();
     Ok(web::Json(DonorPage { items, page: page.page, per_page: page.per_page, total: found.total }))
 }
@@ -138,7 +138,7 @@ async fn get_donor(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<DonorResponse>> {
     staff(&caller)?;
-    Ok(web::Json(donors::donor(&t3, DonorId(*id)).await.map_err(fail)?.into()))
+    Ok(web::Json(donors::donor(&t3, DonorId(*id)).await?.into()))
 }
 
 /// Changes a donor's name, national id, contact or weight.
@@ -170,7 +170,7 @@ async fn update_donor(
         address: b.address,
         weight_kg: b.weight_kg,
     };
-    Ok(web::Json(donors::update(&t3, DonorId(*id), changes).await.map_err(fail)?.into()))
+    Ok(web::Json(donors::update(&t3, DonorId(*id), changes).await?.into()))
 }
 
 /// Defers a donor from today, until a date or permanently.
@@ -194,7 +194,7 @@ async fn add_deferral(
 ) -> ApiResult<HttpResponse> {
     let actor = staff(&caller)?;
     let b = body.0;
-    let deferral = donors::defer(&t3, DonorId(*id), b.reason, b.until, b.note, &actor).await.map_err(fail)?;
+    let deferral = donors::defer(&t3, DonorId(*id), b.reason, b.until, b.note, &actor).await?;
     Ok(HttpResponse::Created().json(DeferralResponse::new(deferral, storage::now().date_naive())))
 }
 
@@ -217,7 +217,7 @@ async fn list_deferrals(
 ) -> ApiResult<web::Json<Vec<DeferralResponse>>> {
     staff(&caller)?;
     let today = storage::now().date_naive();
-    let deferrals = donors::deferrals(&t3, DonorId(*id)).await.map_err(fail)?;
+    let deferrals = donors::deferrals(&t3, DonorId(*id)).await?;
     Ok(web::Json(deferrals.into_iter().map(|d| DeferralResponse::new(d, today)).collect()))
 }
 
@@ -244,8 +244,7 @@ async fn check_eligibility(
     let q = query.0;
     let donation_type = q.donation_type.unwrap_or_default();
     let on = q.on.unwrap_or_else(|| storage::now().date_naive());
-    let (donor, assessment) =
-        donors::eligibility(&t3, DonorId(*id), donation_type, on, q.hemoglobin_gdl).await.map_err(fail)?;
+    let (donor, assessment) = donors::eligibility(&t3, DonorId(*id), donation_type, on, q.hemoglobin_gdl).await?;
     Ok(web::Json(EligibilityResponse::new(donor.id.0, donation_type, on, &assessment)))
 }
 
@@ -280,7 +279,7 @@ async fn record_donation(
         components: b.components,
         donation_number: b.donation_number,
     };
-    let (donation, units) = donors::record_donation(&t3, DonorId(*id), input, &actor).await.map_err(fail)?;
+    let (donation, units) = donors::record_donation(&t3, DonorId(*id), input, &actor).await?;
     let units = units.into_iter().map(Into::into).collect();
     Ok(HttpResponse::Created().json(DonationResponse::new(donation, units)))
 }
@@ -305,7 +304,7 @@ async fn list_donations(
 ) -> ApiResult<web::Json<DonationPage>> {
     staff(&caller)?;
     let page = page_request(query.0.page, query.0.per_page);
-    let found = donors::donations(&t3, DonorId(*id), page).await.map_err(fail)?;
+    let found = donors::donations(&t3, DonorId(*id), page).await?;
     let items = found.items.into_iter().map(|d| DonationResponse::new(d, Vec::new())).collect();
     Ok(web::Json(DonationPage { items, page: page.page, per_page: page.per_page, total: found.total }))
 }

@@ -13,12 +13,9 @@ use actix_web::{get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{
-    domain::{compatible_donors, requests::BloodRequest, units::Actor, BloodGroup, Component},
-    error::{into_api_error, Track3Error},
-};
+use super::domain::{compatible_donors, requests::BloodRequest, units::Actor, BloodGroup, Component};
 use crate::gateway::{
-    error::{ApiError, ApiResult, Problem},
+    error::{ApiResult, Problem},
     identity::{
         domain::{Role, UserId},
         guard::AuthUser,
@@ -50,11 +47,6 @@ async fn audit_request(caller: &AuthUser, identity: &Identity, request: &BloodRe
     let resource = format!("blood_requests/{}", request.id.0);
     caller.audit(identity.stores.audit.as_ref(), action, Some(UserId(patient)), &resource).await?;
     Ok(())
-}
-
-/// Track 3 errors as problems (field rules as 422 naming the field).
-fn fail(err: Track3Error) -> ApiError {
-    into_api_error(err)
 }
 
 /// Which donor groups may give a component to one recipient group.

@@ -3,7 +3,7 @@
 use actix_web::{get, post, web, HttpResponse};
 use uuid::Uuid;
 
-use super::{fail, staff};
+use super::staff;
 use crate::{
     gateway::{
         error::{ApiResult, Problem},
@@ -55,7 +55,7 @@ async fn report_reaction(
         occurred_at: b.occurred_at,
         description: b.description,
     };
-    let reaction = reactions::report(&t3, UnitId(b.unit_id), new, &actor).await.map_err(fail)?;
+    let reaction = reactions::report(&t3, UnitId(b.unit_id), new, &actor).await?;
     Ok(HttpResponse::Created().json(ReactionResponse::from(reaction)))
 }
 
@@ -83,7 +83,7 @@ async fn list_reactions(
         unit_id: q.unit_id.map(UnitId),
         request_id: q.request_id.map(RequestId),
     };
-    let found = reactions::list(&t3, filter, page).await.map_err(fail)?;
+    let found = reactions::list(&t3, filter, page).await?;
     let items = found.items.into_iter().map(Into::into).collect();
     Ok(web::Json(ReactionPage { items, page: page.page, per_page: page.per_page, total: found.total }))
 }
@@ -109,7 +109,7 @@ async fn list_due_recalls(
     staff(&caller)?;
     let q = query.0;
     let page = page_request(q.page, q.per_page);
-    let (on, found) = reactions::due_recalls(&t3, q.on, page).await.map_err(fail)?;
+    let (on, found) = reactions::due_recalls(&t3, q.on, page).await?;
     let items = found.items.into_iter().map(Into::into).collect();
     Ok(web::Json(DueRecallPage { on, items, page: page.page, per_page: page.per_page, total: found.total }))
 }
@@ -133,5 +133,5 @@ async fn complete_recall(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<RecallResponse>> {
     staff(&caller)?;
-    Ok(web::Json(reactions::complete_recall(&t3, *id).await.map_err(fail)?.into()))
+    Ok(web::Json(reactions::complete_recall(&t3, *id).await?.into()))
 }

@@ -4,7 +4,7 @@
 use actix_web::{get, post, web, HttpResponse};
 use uuid::Uuid;
 
-use super::{audit_request, fail, staff};
+use super::{audit_request, staff};
 use crate::{
     gateway::{
         error::{ApiResult, Problem},
@@ -70,7 +70,7 @@ async fn create_request(
         needed_by: b.needed_by,
         indication: b.indication,
     };
-    let request = requests::create(&t3, new, &actor).await.map_err(fail)?;
+    let request = requests::create(&t3, new, &actor).await?;
     audit_request(&caller, &identity, &request, "blood.request.create").await?;
     let detail = RequestDetail { request, allocations: Vec::new() };
     Ok(HttpResponse::Created().json(BloodRequestResponse::from(detail)))
@@ -97,7 +97,7 @@ async fn list_requests(
     let page = page_request(q.page, q.per_page);
     let filter =
         RequestFilter { status: q.status, urgency: q.urgency, component: q.component, patient_mrn: q.patient_mrn };
-    let found = requests::list(&t3, filter, page).await.map_err(fail)?;
+    let found = requests::list(&t3, filter, page).await?;
     let items = found.items.into_iter().map(BloodRequestSummary::from).collect();
     Ok(web::Json(BloodRequestPage { items, page: page.page, per_page: page.per_page, total: found.total }))
 }
@@ -121,7 +121,7 @@ async fn get_request(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<BloodRequestResponse>> {
     staff(&caller)?;
-    let detail = requests::detail(&t3, RequestId(*id)).await.map_err(fail)?;
+    let detail = requests::detail(&t3, RequestId(*id)).await?;
     audit_request(&caller, &identity, &detail.request, "blood.request.read").await?;
     Ok(web::Json(detail.into()))
 }
@@ -146,7 +146,7 @@ async fn suggest_units(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<SuggestionResponse>> {
     let actor = staff(&caller)?;
-    let s = requests::suggest(&t3, RequestId(*id), &actor).await.map_err(fail)?;
+    let s = requests::suggest(&t3, RequestId(*id), &actor).await?;
     let units = s.units.into_iter().map(Into::into).collect();
     Ok(web::Json(SuggestionResponse::new(id.into_inner(), s.needed, s.donors, units)))
 }
@@ -173,7 +173,7 @@ async fn allocate_units(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<AllocationRunResponse>> {
     let actor = staff(&caller)?;
-    let run = requests::allocate(&t3, RequestId(*id), &actor).await.map_err(fail)?;
+    let run = requests::allocate(&t3, RequestId(*id), &actor).await?;
     audit_request(&caller, &identity, &run.detail.request, "blood.request.allocate").await?;
     let reserved = run.reserved.into_iter().map(Into::into).collect();
     Ok(web::Json(AllocationRunResponse { reserved, request: run.detail.into() }))
@@ -201,7 +201,7 @@ async fn cancel_request(
     body: ValidatedJson<CancelBloodRequest>,
 ) -> ApiResult<web::Json<BloodRequestResponse>> {
     let actor = staff(&caller)?;
-    let detail = requests::cancel(&t3, RequestId(*id), body.0.reason, &actor).await.map_err(fail)?;
+    let detail = requests::cancel(&t3, RequestId(*id), body.0.reason, &actor).await?;
     audit_request(&caller, &identity, &detail.request, "blood.request.cancel").await?;
     Ok(web::Json(detail.into()))
 }

@@ -4,7 +4,7 @@
 use actix_web::{post, web};
 use uuid::Uuid;
 
-use super::{audit_request, fail, staff};
+use super::{audit_request, staff};
 use crate::{
     gateway::{
         error::{ApiResult, Problem},
@@ -57,7 +57,7 @@ async fn record_crossmatch(
     let (request, unit) = ids.into_inner();
     let b = body.0;
     let detail = transfusion::crossmatch(&t3, RequestId(request), unit, b.result, b.note, &actor).await;
-    let detail = detail.map_err(fail)?;
+    let detail = detail?;
     audit_request(&caller, &identity, &detail.request, "blood.request.crossmatch").await?;
     Ok(web::Json(detail.into()))
 }
@@ -88,7 +88,7 @@ async fn issue_units(
     let actor = staff(&caller)?;
     let b = body.0;
     let detail = transfusion::issue(&t3, RequestId(*id), &b.unit_ids, &b.collected_by, &actor).await;
-    let detail = detail.map_err(fail)?;
+    let detail = detail?;
     audit_request(&caller, &identity, &detail.request, "blood.request.issue").await?;
     Ok(web::Json(detail.into()))
 }
@@ -126,7 +126,7 @@ async fn return_unit(
     let b = body.0;
     let container = b.stored_in_validated_container;
     let detail = transfusion::give_back(&t3, RequestId(request), unit, b.returned_at, container, &actor).await;
-    let detail = detail.map_err(fail)?;
+    let detail = detail?;
     audit_request(&caller, &identity, &detail.request, "blood.request.return").await?;
     Ok(web::Json(detail.into()))
 }
@@ -162,7 +162,7 @@ async fn confirm_transfusion(
     let b = body.0;
     let detail =
         transfusion::transfuse(&t3, RequestId(request), unit, b.administered_by, b.transfused_at, &actor).await;
-    let detail = detail.map_err(fail)?;
+    let detail = detail?;
     audit_request(&caller, &identity, &detail.request, "blood.request.transfuse").await?;
     Ok(web::Json(detail.into()))
 }

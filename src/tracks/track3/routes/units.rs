@@ -4,7 +4,7 @@
 use actix_web::{get, post, web, HttpResponse};
 use uuid::Uuid;
 
-use super::{fail, staff};
+use super::staff;
 use crate::{
     gateway::{
         error::{ApiResult, Problem},
@@ -66,7 +66,7 @@ async fn list_units(
         expires_before: None,
         donation_id: q.donation_id.map(DonationId),
     };
-    let found = units::list(&t3, filter, q.expiring_within_days, page).await.map_err(fail)?;
+    let found = units::list(&t3, filter, q.expiring_within_days, page).await?;
     let items = found.items.into_iter().map(UnitResponse::from).collect();
     Ok(web::Json(UnitPage { items, page: page.page, per_page: page.per_page, total: found.total }))
 }
@@ -89,7 +89,7 @@ async fn get_unit(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<UnitResponse>> {
     staff(&caller)?;
-    Ok(web::Json(units::unit(&t3, UnitId(*id)).await.map_err(fail)?.into()))
+    Ok(web::Json(units::unit(&t3, UnitId(*id)).await?.into()))
 }
 
 /// A unit's audit trail: every status change with who, when, from, to and why.
@@ -110,7 +110,7 @@ async fn list_unit_events(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<Vec<UnitEventResponse>>> {
     staff(&caller)?;
-    let events = units::events(&t3, UnitId(*id)).await.map_err(fail)?;
+    let events = units::events(&t3, UnitId(*id)).await?;
     Ok(web::Json(events.into_iter().map(Into::into).collect()))
 }
 
@@ -138,7 +138,7 @@ async fn record_screening(
 ) -> ApiResult<web::Json<ScreeningResponse>> {
     let actor = staff(&caller)?;
     let results: Vec<_> = body.0.results.into_iter().map(|r| (r.test, r.result)).collect();
-    let outcome = units::record_screening(&t3, UnitId(*id), &results, &actor).await.map_err(fail)?;
+    let outcome = units::record_screening(&t3, UnitId(*id), &results, &actor).await?;
     Ok(web::Json(outcome.into()))
 }
 
@@ -164,7 +164,7 @@ async fn discard_unit(
 ) -> ApiResult<web::Json<UnitResponse>> {
     let actor = staff(&caller)?;
     let b = body.0;
-    Ok(web::Json(units::discard(&t3, UnitId(*id), b.reason, b.note, &actor).await.map_err(fail)?.into()))
+    Ok(web::Json(units::discard(&t3, UnitId(*id), b.reason, b.note, &actor).await?.into()))
 }
 
 /// Releases a quarantined unit after assessment (a temperature excursion judged harmless);
@@ -189,7 +189,7 @@ async fn release_unit(
     body: ValidatedJson<ReleaseRequest>,
 ) -> ApiResult<web::Json<UnitResponse>> {
     let actor = staff(&caller)?;
-    Ok(web::Json(units::release(&t3, UnitId(*id), Some(body.0.note), &actor).await.map_err(fail)?.into()))
+    Ok(web::Json(units::release(&t3, UnitId(*id), Some(body.0.note), &actor).await?.into()))
 }
 
 /// Records a storage temperature excursion and quarantines every unit it names.
@@ -220,7 +220,7 @@ async fn record_excursion(
         ended_at: b.ended_at,
         note: b.note,
     };
-    let (excursion, quarantined) = units::record_excursion(&t3, input, &actor).await.map_err(fail)?;
+    let (excursion, quarantined) = units::record_excursion(&t3, input, &actor).await?;
     Ok(HttpResponse::Created().json(ExcursionResponse::new(excursion, quarantined)))
 }
 
@@ -243,7 +243,7 @@ async fn inventory(
 ) -> ApiResult<web::Json<InventoryResponse>> {
     staff(&caller)?;
     let days = query.0.expiring_within_days.unwrap_or(DEFAULT_EXPIRING_WITHIN_DAYS);
-    let (generated_at, lines) = units::inventory(&t3, days).await.map_err(fail)?;
+    let (generated_at, lines) = units::inventory(&t3, days).await?;
     let lines: Vec<InventoryLineResponse> = lines.into_iter().map(Into::into).collect();
     let alerts = lines.iter().filter(|l| l.below_minimum).copied().collect();
     Ok(web::Json(InventoryResponse { generated_at, expiring_within_days: days, lines, alerts }))
