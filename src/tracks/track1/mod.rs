@@ -10,6 +10,7 @@ pub mod domain;
 pub mod dto;
 pub mod error;
 pub mod feedback;
+pub mod reminders;
 mod routes;
 pub mod service;
 pub mod store;

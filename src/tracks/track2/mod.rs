@@ -3,6 +3,7 @@
 //! summaries. Mounted at `/api/v1/chat`; its data is the plan's `conversations` and
 //! `messages` collections.
 
+pub mod assistant;
 pub mod domain;
 mod routes;
 

@@ -1,0 +1,1 @@
+//! Reminders: channels (work in progress).

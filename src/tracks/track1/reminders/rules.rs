@@ -1,0 +1,1 @@
+//! Reminders: rules (work in progress).

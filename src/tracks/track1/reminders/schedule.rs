@@ -1,0 +1,1 @@
+//! Reminders: schedule (work in progress).
