@@ -16,7 +16,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
-    config::{CorsSettings, Settings},
+    config::{ClinicSettings, CorsSettings, Settings},
     gateway::{
         self,
         extract::{self, BodyLimit},
@@ -69,6 +69,7 @@ struct AppState {
     doc: Arc<OpenApi>,
     body_limit: BodyLimit,
     cors: CorsSettings,
+    clinic: web::Data<ClinicSettings>,
 }
 
 /// A built server, bound and ready to run.
@@ -92,6 +93,7 @@ impl Application {
             doc: Arc::new(doc),
             body_limit: BodyLimit(settings.server.json_limit_bytes),
             cors: settings.cors.clone(),
+            clinic: web::Data::new(settings.clinic.clone()),
         };
         let address = (settings.server.host.as_str(), settings.server.port);
         let listener = TcpListener::bind(address).with_context(|| format!("binding {}:{}", address.0, address.1))?;
@@ -160,6 +162,7 @@ fn app(
         .app_data(state.metrics)
         .app_data(state.route_table)
         .app_data(state.body_limit)
+        .app_data(state.clinic)
         .app_data(extract::path_config())
         .configure(|cfg| state.tracks.register(cfg))
         .default_service(web::to(fallback::not_matched))

@@ -10,6 +10,11 @@ use serde::Deserialize;
 
 use crate::storage::{BackendKind, StoreName};
 
+mod chat;
+mod reminders;
+pub use reminders::{EmailSettings, PushSettings, RemindersSettings, SmsSettings, SmtpTls, WebhookSettings};
+pub use chat::{ChatSettings, LocalSettings, ProviderChoice, ProviderSettings, RetrySettings};
+
 /// The documented defaults, compiled in.
 const DEFAULTS: &str = include_str!("../config/default.toml");
 /// The JWT secret shipped for development; refused in other profiles.
@@ -17,7 +22,7 @@ pub const DEV_JWT_SECRET: &str = "dev-only-secret-change-me-in-production-012345
 /// Profiles in which the development secret is tolerated.
 const DEV_PROFILES: [&str; 2] = ["development", "test"];
 /// Sections an environment override may name.
-const SECTIONS: [&str; 6] = ["server", "storage", "auth", "cors", "blood", "log"];
+const SECTIONS: [&str; 9] = ["server", "storage", "auth", "cors", "blood", "clinic", "chat", "reminders", "log"];
 
 /// All settings.
 #[derive(Debug, Clone, Deserialize)]
@@ -34,6 +39,12 @@ pub struct Settings {
     pub cors: CorsSettings,
     /// Blood-bank rules (Track 3).
     pub blood: BloodSettings,
+    /// The clinic itself.
+    pub clinic: ClinicSettings,
+    /// The chat assistant (Track 2).
+    pub chat: ChatSettings,
+    /// Reminder delivery providers (Track 1).
+    pub reminders: RemindersSettings,
     /// Logging.
     pub log: LogSettings,
 }
@@ -162,6 +173,21 @@ pub struct ShelfLifeDays {
     pub cryoprecipitate: u32,
 }
 
+/// `[clinic]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClinicSettings {
+    /// IANA time zone of the clinic: the days, weeks and months of its reports.
+    #[serde(deserialize_with = "time_zone")]
+    pub time_zone: chrono_tz::Tz,
+}
+
+fn time_zone<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<chrono_tz::Tz, D::Error> {
+    let name = String::deserialize(deserializer)?;
+    name.parse()
+        .map_err(|_| serde::de::Error::custom(format!("`{name}` is not an IANA time zone, e.g. Europe/Paris")))
+}
+
 /// `[log]`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -270,6 +296,8 @@ impl Settings {
             ));
         }
         self.blood.validate()?;
+        self.reminders.validate().map_err(|(key, message)| invalid(&key, message))?;
+        self.chat.validate().map_err(|(key, message)| invalid(&key, message))?;
         if self.server.json_limit_bytes < 1024 {
             return Err(invalid("server.json_limit_bytes", "must be at least 1024"));
         }

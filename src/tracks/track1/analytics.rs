@@ -2,9 +2,11 @@
 //! aggregates ([`GroupCounts`], SQL `group by` or a MongoDB pipeline) and what the API reports
 //! ([`AnalyticsGroup`]: NPS, average rating, sentiment distribution, top topics, response and
 //! completion rates, thin-sample flag). Sessions count in the period they were started in;
-//! periods are UTC calendar days, ISO weeks (from Monday) and months, named by their first day.
+//! periods are calendar days, ISO weeks (from Monday) and months in the clinic's time zone
+//! (`[clinic] time_zone`), named by their first day.
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -27,11 +29,11 @@ pub enum GroupBy {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Period {
-    /// UTC calendar day.
+    /// Calendar day.
     Day,
-    /// ISO week, from Monday (UTC).
+    /// ISO week, from Monday.
     Week,
-    /// Calendar month (UTC).
+    /// Calendar month.
     Month,
 }
 
@@ -57,6 +59,8 @@ pub struct AnalyticsQuery {
     pub from: Option<DateTime<Utc>>,
     /// Sessions started before.
     pub to: Option<DateTime<Utc>>,
+    /// The zone whose calendar the periods follow.
+    pub time_zone: Tz,
 }
 
 /// One group and period as the store aggregates it (sums, so averages are divided once, the
@@ -119,7 +123,7 @@ pub struct TopicCount {
 pub struct AnalyticsGroup {
     /// Department or session type (`null`: no department given).
     pub key: Option<String>,
-    /// First day of the period (UTC).
+    /// First day of the period, in the clinic's time zone.
     pub period_start: String,
     /// Sessions started.
     pub sessions: u64,

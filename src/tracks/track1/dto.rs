@@ -338,8 +338,11 @@ pub struct AnalyticsParams {
 pub struct AnalyticsReport {
     /// Grouping used.
     pub group_by: GroupBy,
-    /// Period length used (UTC).
+    /// Period length used.
     pub period: Period,
+    /// The IANA time zone whose calendar the periods follow (the clinic's).
+    #[schema(example = "Europe/Paris")]
+    pub time_zone: String,
     /// One entry per group and period, by key then period.
     pub groups: Vec<AnalyticsGroup>,
 }

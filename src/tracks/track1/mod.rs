@@ -14,6 +14,7 @@ pub mod reminders;
 mod routes;
 pub mod service;
 pub mod store;
+pub mod zone_offsets;
 
 use std::sync::Arc;
 

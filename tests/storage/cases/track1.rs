@@ -32,6 +32,7 @@ conformance!(
         patients_list_their_own_sessions_newest_first,
         templates_insert_save_find_and_list,
         analytics_group_by_department_week_and_type_month,
+        analytics_periods_follow_the_clinic_time_zone,
     ]
 );
 
@@ -243,7 +244,7 @@ async fn analytics_group_by_department_week_and_type_month(stores: &Track1Stores
     for f in &fixtures {
         store_fixture(stores, t0, f).await;
     }
-    let weekly = AnalyticsQuery { group_by: GroupBy::Department, period: Period::Week, from: None, to: None };
+    let weekly = AnalyticsQuery { group_by: GroupBy::Department, period: Period::Week, from: None, to: None, time_zone: chrono_tz::UTC };
     let week = |key: Option<&str>, start: &str| GroupCounts {
         key: key.map(str::to_owned),
         period_start: start.to_owned(),
@@ -291,6 +292,7 @@ async fn analytics_group_by_department_week_and_type_month(stores: &Track1Stores
         period: Period::Month,
         from: Some(t0 + Duration::hours(1)),
         to: None,
+        time_zone: chrono_tz::UTC,
     };
     let groups = stores.sessions.analytics(&monthly).await.unwrap();
     assert_eq!(groups.len(), 1);
@@ -305,11 +307,45 @@ async fn analytics_group_by_department_week_and_type_month(stores: &Track1Stores
         period: Period::Day,
         from: None,
         to: Some(t0 + Duration::days(1)),
+        time_zone: chrono_tz::UTC,
     };
     let days: Vec<(Option<String>, String)> =
         stores.sessions.analytics(&daily).await.unwrap().into_iter().map(|g| (g.key, g.period_start)).collect();
     assert_eq!(
         days,
         [(Some("cardiology".into()), "2026-11-02".into()), (Some("oncology".into()), "2026-11-02".into())]
+    );
+}
+
+/// Sessions just after local midnight in Paris fall on the local day, week and month, on both
+/// sides of the end of summer time (UTC+2 until 2026-10-25 01:00Z, then UTC+1).
+async fn analytics_periods_follow_the_clinic_time_zone(stores: &Track1Stores) {
+    let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+    // 00:30 local on Thu 1 October (CEST), Sun 25 October before the change (CEST) and Mon 2
+    // November (CET): UTC calls them 30 September, 24 October and 1 November.
+    for start in ["2026-09-30T22:30:00Z", "2026-10-24T22:30:00Z", "2026-11-01T23:30:00Z"] {
+        let mut s = new_session(UserId::generate(), "x", at(start));
+        s.department = Some("paris".into());
+        stores.sessions.insert(&s).await.unwrap();
+    }
+    let buckets = |period, time_zone| async move {
+        let q = AnalyticsQuery { group_by: GroupBy::Department, period, from: None, to: None, time_zone };
+        let groups = stores.sessions.analytics(&q).await.unwrap();
+        groups.into_iter().map(|g| (g.period_start, g.sessions)).collect::<Vec<_>>()
+    };
+    let paris = chrono_tz::Europe::Paris;
+    let owned = |v: &[(&str, u64)]| v.iter().map(|(d, n)| ((*d).to_owned(), *n)).collect::<Vec<_>>();
+    assert_eq!(
+        buckets(Period::Day, paris).await,
+        owned(&[("2026-10-01", 1), ("2026-10-25", 1), ("2026-11-02", 1)])
+    );
+    assert_eq!(
+        buckets(Period::Week, paris).await,
+        owned(&[("2026-09-28", 1), ("2026-10-19", 1), ("2026-11-02", 1)])
+    );
+    assert_eq!(buckets(Period::Month, paris).await, owned(&[("2026-10-01", 2), ("2026-11-01", 1)]));
+    assert_eq!(
+        buckets(Period::Month, chrono_tz::UTC).await,
+        owned(&[("2026-09-01", 1), ("2026-10-01", 1), ("2026-11-01", 1)])
     );
 }

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::{
+    config::ClinicSettings,
     gateway::{
         error::{ApiResult, Problem},
         extract::{ValidatedJson, ValidatedQuery},
@@ -145,8 +146,8 @@ async fn session_notifications(
 }
 
 /// NPS (promoters 9–10 minus detractors 0–6), average rating, sentiment distribution, top
-/// topics, response and completion rates per department or session type and per UTC day, ISO
-/// week or month (staff roles). Groups of fewer than 30 submitted sessions are flagged thin.
+/// topics, response and completion rates per department or session type and per day, ISO week
+/// or month in the clinic's time zone (`[clinic] time_zone`; staff roles). Groups of fewer than 30 submitted sessions are flagged thin.
 #[utoipa::path(
     tag = "track1",
     security(("bearer" = [])),
@@ -162,6 +163,7 @@ async fn session_notifications(
 async fn analytics(
     t1: web::Data<Track1>,
     caller: AuthUser,
+    clinic: web::Data<ClinicSettings>,
     query: ValidatedQuery<AnalyticsParams>,
 ) -> ApiResult<web::Json<AnalyticsReport>> {
     caller.require_staff()?;
@@ -171,7 +173,13 @@ async fn analytics(
         period: q.period.unwrap_or(Period::Month),
         from: q.from,
         to: q.to,
+        time_zone: clinic.time_zone,
     };
     let groups = service::analytics(t1.stores.sessions.as_ref(), &query).await?;
-    Ok(web::Json(AnalyticsReport { group_by: query.group_by, period: query.period, groups }))
+    Ok(web::Json(AnalyticsReport {
+        group_by: query.group_by,
+        period: query.period,
+        time_zone: query.time_zone.name().to_owned(),
+        groups,
+    }))
 }

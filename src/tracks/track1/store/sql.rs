@@ -233,9 +233,9 @@ mod sql_analytics;
 #[macro_use]
 mod sql_impl;
 
-use self::sql_analytics::{counts_sql, merge, topics_sql, CountRow, TopicRow};
+use self::sql_analytics::{counts_sql, merge, topics_sql, CountRow, Span, TopicRow, SPAN_SQL};
 
 #[cfg(feature = "sqlite")]
-impl_track1_stores!(sqlx::Sqlite, sql_analytics::SQLITE);
+impl_track1_stores!(sqlx::Sqlite, sql_analytics::Dialect::Sqlite);
 #[cfg(feature = "postgres")]
-impl_track1_stores!(sqlx::Postgres, sql_analytics::POSTGRES);
+impl_track1_stores!(sqlx::Postgres, sql_analytics::Dialect::Postgres);

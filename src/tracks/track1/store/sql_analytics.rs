@@ -3,38 +3,108 @@
 
 use std::collections::BTreeMap;
 
+#[cfg(feature = "sqlite")]
+use chrono::SecondsFormat;
+use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
+#[cfg(feature = "sqlite")]
+use crate::tracks::track1::zone_offsets::offsets;
 use crate::tracks::track1::analytics::{AnalyticsQuery, GroupBy, GroupCounts, Period};
 
-/// The dialect-specific expressions.
-pub(super) struct Dialect {
-    /// First day of the UTC day, ISO week and month of `created_at`, as `YYYY-MM-DD`.
-    day: &'static str,
-    week: &'static str,
-    month: &'static str,
-    /// Joins every topic of every answer as `t.value`.
-    topic_join: &'static str,
+/// The dialect: only local time and JSON unnesting are spelled differently.
+#[derive(Clone, Copy)]
+pub(super) enum Dialect {
+    /// `created_at` is RFC 3339 TEXT in UTC; no time-zone database, so offsets are spelled out.
+    #[cfg(feature = "sqlite")]
+    Sqlite,
+    /// `created_at` is `timestamptz`.
+    #[cfg(feature = "postgres")]
+    Postgres,
 }
 
-/// SQLite: `created_at` is RFC 3339 TEXT in UTC.
-#[cfg(feature = "sqlite")]
-pub(super) const SQLITE: Dialect = Dialect {
-    day: "substr(created_at, 1, 10)",
-    week: "date(substr(created_at, 1, 10), 'weekday 0', '-6 days')",
-    month: "substr(created_at, 1, 7) || '-01'",
-    topic_join: ", json_each(responses) r, json_each(r.value, '$.topics') t",
-};
+impl Dialect {
+    /// Whether [`Dialect::local_time`] needs the first and last `created_at` of the window.
+    pub(super) fn needs_span(self) -> bool {
+        match self {
+            #[cfg(feature = "sqlite")]
+            Self::Sqlite => true,
+            #[cfg(feature = "postgres")]
+            Self::Postgres => false,
+        }
+    }
 
-/// PostgreSQL: `created_at` is `timestamptz`, read in UTC.
-#[cfg(feature = "postgres")]
-pub(super) const POSTGRES: Dialect = Dialect {
-    day: "to_char(created_at at time zone 'UTC', 'YYYY-MM-DD')",
-    week: "to_char(date_trunc('week', created_at at time zone 'UTC'), 'YYYY-MM-DD')",
-    month: "to_char(date_trunc('month', created_at at time zone 'UTC'), 'YYYY-MM-DD')",
-    topic_join: " cross join lateral jsonb_array_elements(responses) r(value) \
-        cross join lateral jsonb_array_elements_text(r.value -> 'topics') t(value)",
-};
+    /// `created_at` as wall-clock time in the query's zone.
+    fn local_time(self, q: &AnalyticsQuery, span: Span) -> String {
+        match self {
+            #[cfg(feature = "sqlite")]
+            Self::Sqlite => format!("datetime(created_at, {})", sqlite_offset(q.time_zone, span)),
+            // chrono-tz names are IANA names (letters, digits, `_+-/`): safe to quote inline.
+            #[cfg(feature = "postgres")]
+            Self::Postgres => format!("(created_at at time zone '{}')", q.time_zone.name()),
+        }
+    }
+
+    /// First day of the local day, ISO week or month, as `YYYY-MM-DD`.
+    fn period(self, q: &AnalyticsQuery, span: Span) -> String {
+        let local = self.local_time(q, span);
+        match self {
+            #[cfg(feature = "sqlite")]
+            Self::Sqlite => match q.period {
+                Period::Day => format!("substr({local}, 1, 10)"),
+                Period::Week => format!("date({local}, 'weekday 0', '-6 days')"),
+                Period::Month => format!("substr({local}, 1, 7) || '-01'"),
+            },
+            #[cfg(feature = "postgres")]
+            Self::Postgres => match q.period {
+                Period::Day => format!("to_char({local}, 'YYYY-MM-DD')"),
+                Period::Week => format!("to_char(date_trunc('week', {local}), 'YYYY-MM-DD')"),
+                Period::Month => format!("to_char(date_trunc('month', {local}), 'YYYY-MM-DD')"),
+            },
+        }
+    }
+
+    /// Joins every topic of every answer as `t.value`.
+    fn topic_join(self) -> &'static str {
+        match self {
+            #[cfg(feature = "sqlite")]
+            Self::Sqlite => ", json_each(responses) r, json_each(r.value, '$.topics') t",
+            #[cfg(feature = "postgres")]
+            Self::Postgres => {
+                " cross join lateral jsonb_array_elements(responses) r(value) \
+                 cross join lateral jsonb_array_elements_text(r.value -> 'topics') t(value)"
+            }
+        }
+    }
+}
+
+/// First and last `created_at` of the sessions in the window (`None` when there are none).
+pub(super) type Span = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
+/// The `datetime()` modifier shifting each `created_at` by its zone's offset at that instant:
+/// a `case` over the DST changes between the first and last session.
+#[cfg(feature = "sqlite")]
+fn sqlite_offset(zone: chrono_tz::Tz, span: Span) -> String {
+    let modifier = |secs: i32| format!("'{secs:+} seconds'");
+    let (Some(first), Some(last)) = span else { return modifier(0) };
+    let (initial, changes) = offsets(zone, first, last);
+    if changes.is_empty() {
+        return modifier(initial);
+    }
+    let mut sql = String::from("case");
+    let mut current = initial;
+    for change in changes {
+        let at = change.at.to_rfc3339_opts(SecondsFormat::AutoSi, false);
+        sql.push_str(&format!(" when created_at < '{at}' then {}", modifier(current)));
+        current = change.offset_secs;
+    }
+    sql.push_str(&format!(" else {} end", modifier(current)));
+    sql
+}
+
+/// First and last `created_at` in the window; `$1`/`$2` bound to the window.
+pub(super) const SPAN_SQL: &str = "select min(created_at), max(created_at) from feedback_sessions \
+    where ($1 is null or created_at >= $1) and ($2 is null or created_at < $2)";
 
 const WINDOW: &str = "($1 is null or created_at >= $1) and ($2 is null or created_at < $2)";
 const DONE: &str = "status = 'completed'";
@@ -46,20 +116,12 @@ fn key(q: &AnalyticsQuery) -> &'static str {
     }
 }
 
-fn period<'a>(d: &'a Dialect, q: &AnalyticsQuery) -> &'a str {
-    match q.period {
-        Period::Day => d.day,
-        Period::Week => d.week,
-        Period::Month => d.month,
-    }
-}
-
 fn count_if(condition: &str, alias: &str) -> String {
     format!("sum(case when {DONE} and {condition} then 1 else 0 end) as {alias}")
 }
 
 /// Counts and sums per group and period; `$1`/`$2` bound to the window.
-pub(super) fn counts_sql(d: &Dialect, q: &AnalyticsQuery) -> String {
+pub(super) fn counts_sql(d: Dialect, q: &AnalyticsQuery, span: Span) -> String {
     let columns = [
         count_if("1 = 1", "completed"),
         count_if("recommendation_score >= 9", "promoters"),
@@ -76,19 +138,19 @@ pub(super) fn counts_sql(d: &Dialect, q: &AnalyticsQuery) -> String {
         "select {} as grp, {} as bucket, count(*) as sessions, {} from feedback_sessions where {WINDOW} \
          group by grp, bucket order by grp, bucket",
         key(q),
-        period(d, q),
+        d.period(q, span),
         columns.join(", ")
     )
 }
 
 /// Topic mentions in submitted sessions per group and period.
-pub(super) fn topics_sql(d: &Dialect, q: &AnalyticsQuery) -> String {
+pub(super) fn topics_sql(d: Dialect, q: &AnalyticsQuery, span: Span) -> String {
     format!(
         "select {} as grp, {} as bucket, t.value as topic, count(*) as mentions from feedback_sessions{} \
          where {DONE} and {WINDOW} group by grp, bucket, topic",
         key(q),
-        period(d, q),
-        d.topic_join
+        d.period(q, span),
+        d.topic_join()
     )
 }
 

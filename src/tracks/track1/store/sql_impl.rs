@@ -167,10 +167,15 @@ macro_rules! impl_track1_stores {
             }
 
             async fn analytics(&self, q: &AnalyticsQuery) -> StoreResult<Vec<GroupCounts>> {
+                let span: Span = if $dialect.needs_span() {
+                    sqlx::query_as(SPAN_SQL).bind(q.from).bind(q.to).fetch_one(&self.pool).await?
+                } else {
+                    (None, None)
+                };
                 let rows: Vec<CountRow> =
-                    sqlx::query_as(&counts_sql(&$dialect, q)).bind(q.from).bind(q.to).fetch_all(&self.pool).await?;
+                    sqlx::query_as(&counts_sql($dialect, q, span)).bind(q.from).bind(q.to).fetch_all(&self.pool).await?;
                 let topics: Vec<TopicRow> =
-                    sqlx::query_as(&topics_sql(&$dialect, q)).bind(q.from).bind(q.to).fetch_all(&self.pool).await?;
+                    sqlx::query_as(&topics_sql($dialect, q, span)).bind(q.from).bind(q.to).fetch_all(&self.pool).await?;
                 Ok(merge(rows, topics))
             }
 

@@ -22,16 +22,18 @@ fn window(q: &AnalyticsQuery) -> Document {
     }
 }
 
-/// `_id` of a group: the key and the first day of the UTC period, as `YYYY-MM-DD`.
+/// `_id` of a group: the key and the first day of the period in the query's zone, `YYYY-MM-DD`.
 fn group_id(q: &AnalyticsQuery) -> Document {
     let key = match q.group_by {
         GroupBy::Department => "$department",
         GroupBy::SessionType => "$sessionType",
     };
+    let zone = q.time_zone.name();
     let start = doc! { "$dateTrunc": {
-        "date": "$createdAt", "unit": q.period.as_str(), "timezone": "UTC", "startOfWeek": "monday",
+        "date": "$createdAt", "unit": q.period.as_str(), "timezone": zone, "startOfWeek": "monday",
     } };
-    doc! { "key": { "$ifNull": [key, Bson::Null] }, "bucket": { "$dateToString": { "format": "%Y-%m-%d", "date": start } } }
+    let bucket = doc! { "$dateToString": { "format": "%Y-%m-%d", "date": start, "timezone": zone } };
+    doc! { "key": { "$ifNull": [key, Bson::Null] }, "bucket": bucket }
 }
 
 fn done() -> Bson {
@@ -152,21 +154,30 @@ mod tests {
 
     fn query(from: bool) -> AnalyticsQuery {
         let at = Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap();
-        AnalyticsQuery { group_by: GroupBy::Department, period: Period::Week, from: from.then_some(at), to: None }
+        AnalyticsQuery {
+            group_by: GroupBy::Department,
+            period: Period::Week,
+            from: from.then_some(at),
+            to: None,
+            time_zone: chrono_tz::Europe::Paris,
+        }
     }
 
     #[test]
-    fn counts_pipeline_matches_groups_by_utc_week_and_sorts() {
+    fn counts_pipeline_matches_groups_by_local_week_and_sorts() {
         let p = counts_pipeline(&query(true));
         assert_eq!(p.len(), 3);
         let at = BsonDate::from_chrono(Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap());
         assert_eq!(p[0], doc! { "$match": { "createdAt": { "$gte": at } } });
         let group = p[1].get_document("$group").unwrap();
         let trunc = group.get_document("_id").unwrap().get_document("bucket").unwrap();
-        let trunc = trunc.get_document("$dateToString").unwrap().get_document("date").unwrap();
+        let to_string = trunc.get_document("$dateToString").unwrap();
+        assert_eq!(to_string.get_str("timezone").unwrap(), "Europe/Paris", "the day is named in local time too");
         assert_eq!(
-            trunc,
-            &doc! { "$dateTrunc": { "date": "$createdAt", "unit": "week", "timezone": "UTC", "startOfWeek": "monday" } }
+            to_string.get_document("date").unwrap(),
+            &doc! { "$dateTrunc": {
+                "date": "$createdAt", "unit": "week", "timezone": "Europe/Paris", "startOfWeek": "monday"
+            } }
         );
         assert_eq!(group.get_document("sessions").unwrap(), &doc! { "$sum": 1 });
         let detractors = doc! { "$sum": { "$cond": [{ "$and": [done(), scored(0, 6)] }, 1, 0] } };
