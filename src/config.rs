@@ -141,6 +141,8 @@ pub struct BloodSettings {
     pub donation_interval_days: DonationIntervalDays,
     /// Shelf lives, by component.
     pub shelf_life_days: ShelfLifeDays,
+    /// Minimum available units, by component and blood group.
+    pub minimum_stock: MinimumStock,
 }
 
 /// `[blood.donation_interval_days]`.
@@ -171,6 +173,23 @@ pub struct ShelfLifeDays {
     pub platelets: u32,
     /// Cryoprecipitate.
     pub cryoprecipitate: u32,
+}
+
+/// `[blood.minimum_stock]`: per component, the minimum available units of each blood group
+/// in the order O−, O+, A−, A+, B−, B+, AB−, AB+.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MinimumStock {
+    /// Whole blood.
+    pub whole_blood: [u32; 8],
+    /// Red cells.
+    pub red_cells: [u32; 8],
+    /// Frozen plasma.
+    pub plasma: [u32; 8],
+    /// Platelets.
+    pub platelets: [u32; 8],
+    /// Cryoprecipitate.
+    pub cryoprecipitate: [u32; 8],
 }
 
 /// `[clinic]`.

@@ -4,8 +4,7 @@
 //! of controlled storage and still be restocked, and who may receive RhD-positive red cells in
 //! an emergency. [`BloodRules::default`] holds the defaults of issue 6, which are also the
 //! defaults of the `[blood]` configuration section; [`BloodRules::from_settings`] applies a
-//! clinic's own values (minimum stock levels keep their defaults), and every rule function
-//! takes the rules it applies.
+//! clinic's own values, and every rule function takes the rules it applies.
 
 use chrono::Duration;
 
@@ -116,7 +115,8 @@ impl BloodRules {
             .iter()
             .map(|t| ScreeningTest::parse(t).ok_or_else(|| format!("blood.required_tests: unknown test `{t}`")))
             .collect::<Result<Vec<_>, _>>()?;
-        let (intervals, shelf) = (settings.donation_interval_days, settings.shelf_life_days);
+        let (intervals, shelf, stock) =
+            (settings.donation_interval_days, settings.shelf_life_days, settings.minimum_stock);
         Ok(Self {
             min_age_years: settings.min_age_years,
             max_age_years: settings.max_age_years,
@@ -137,10 +137,11 @@ impl BloodRules {
                 cryoprecipitate: shelf.cryoprecipitate,
             },
             required_tests,
+            // Rows in `Component::ALL` order.
+            minimum_stock: [stock.whole_blood, stock.red_cells, stock.plasma, stock.platelets, stock.cryoprecipitate],
             facility_code: settings.facility_code.clone(),
             return_window_minutes: settings.return_window_minutes,
             emergency_rh_positive_female_min_age: settings.emergency_rh_positive_female_min_age,
-            ..Self::default()
         })
     }
 
@@ -222,6 +223,23 @@ mod tests {
         assert_eq!(rules.days_between(DonationType::Platelets, DonationType::Platelets), 7);
         assert_eq!(rules.days_between(DonationType::Platelets, DonationType::WholeBlood), 56);
         assert_eq!(rules.days_between(DonationType::DoubleRedCells, DonationType::Plasma), 112);
+    }
+
+    #[test]
+    fn the_shipped_configuration_is_the_default_rule_set() {
+        let settings = crate::config::Settings::load_from(std::path::Path::new("no-such-dir"), []).unwrap();
+        assert_eq!(BloodRules::from_settings(&settings.blood).unwrap(), BloodRules::default());
+    }
+
+    #[test]
+    fn minimum_stock_comes_from_the_configuration() {
+        let mut blood = crate::config::Settings::load_from(std::path::Path::new("no-such-dir"), []).unwrap().blood;
+        blood.minimum_stock.platelets = [9, 8, 7, 6, 5, 4, 3, 2];
+        let rules = BloodRules::from_settings(&blood).unwrap();
+        let group = |t| BloodGroup::parse(t).unwrap();
+        assert_eq!(rules.minimum_stock(Component::Platelets, group("O-")), 9);
+        assert_eq!(rules.minimum_stock(Component::Platelets, group("AB+")), 2);
+        assert_eq!(rules.minimum_stock(Component::RedCells, group("O-")), 10);
     }
 
     #[test]
