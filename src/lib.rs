@@ -8,4 +8,5 @@ pub mod commands;
 pub mod config;
 pub mod gateway;
 pub mod storage;
+pub mod text;
 pub mod tracks;

@@ -6,14 +6,12 @@
 //! primary drop a red flag the offline scan found.
 
 mod data;
-mod language;
 mod lexicon;
 mod offline;
 mod pattern;
 mod red_flags;
 mod sentiment;
 mod taxonomy;
-mod text;
 
 #[cfg(test)]
 mod evaluation_tests;
@@ -23,6 +21,9 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+// Shared with Track 2's assistant; the submodules keep reaching them as `super::language`/`super::text`.
+use crate::text::{language, normalize as text};
 
 pub use self::{
     data::DataError,

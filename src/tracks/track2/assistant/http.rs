@@ -1,0 +1,1 @@
+//! Shared HTTP plumbing of the network providers.
