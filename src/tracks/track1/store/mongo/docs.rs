@@ -166,7 +166,7 @@ impl TryFrom<SessionDoc> for FeedbackSession {
     }
 }
 
-/// A `staff_notifications` document.
+/// A staff notification, embedded in its session's `staffNotifications`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct NoticeDoc {
@@ -221,6 +221,16 @@ pub(super) fn in_progress(s: &FeedbackSession) -> Document {
 /// Sets the answer-and-submit fields.
 pub(super) fn state_update(s: &FeedbackSession) -> StoreResult<Document> {
     Ok(doc! { "$set": bson::to_document(&StateDoc::of(s)?)? })
+}
+
+/// Submits: the answer-and-submit fields and, in the same single-document (atomic) update, the
+/// staff notification the submit raises.
+pub(super) fn submit_update(s: &FeedbackSession, notice: Option<&StaffNotification>) -> StoreResult<Document> {
+    let mut update = state_update(s)?;
+    if let Some(n) = notice {
+        update.insert("$push", doc! { "staffNotifications": bson::to_bson(&NoticeDoc::from(n))? });
+    }
+    Ok(update)
 }
 
 /// Selects one session if its review status is still `from`.

@@ -119,3 +119,21 @@ fn templates_round_trip_and_notifications_map() {
     };
     assert_eq!(StaffNotification::from(NoticeDoc::from(&notice)), notice);
 }
+
+#[test]
+fn a_submit_pushes_its_notification_in_the_same_update() {
+    let s = session();
+    let notice = StaffNotification {
+        id: uuid::Uuid::now_v7(),
+        kind: "feedback_escalation".into(),
+        session_id: s.id,
+        level: 2,
+        created_at: storage::now(),
+        consumed_at: None,
+    };
+    let update = submit_update(&s, Some(&notice)).unwrap();
+    assert_eq!(update.get_document("$set").unwrap(), state_update(&s).unwrap().get_document("$set").unwrap());
+    let pushed = update.get_document("$push").unwrap().get("staffNotifications").unwrap().clone();
+    assert_eq!(StaffNotification::from(bson::from_bson::<NoticeDoc>(pushed).unwrap()), notice);
+    assert!(submit_update(&s, None).unwrap().get("$push").is_none(), "no notification, nothing pushed");
+}

@@ -1,14 +1,12 @@
 //! Track 1 stores on MongoDB: `feedback_sessions` (the plan's collection, one document per
-//! session, camelCase, with `responses` and `analytics` embedded), `questionnaire_templates`
-//! and `staff_notifications`.
+//! session, camelCase, with `responses`, `analytics` and the `staffNotifications` a submit
+//! raises embedded) and `questionnaire_templates`.
 //!
 //! Encodings: UUIDs are BSON binary subtype 4; timestamps BSON dates (milliseconds, hence
 //! `storage::now()`), except `responses[].answeredAt`, kept as the RFC 3339 string of the
 //! answer's serde form; `visitDate` is `YYYY-MM-DD`. Multi-document transactions need a replica
-//! set, so a submit is a conditional update of the session followed by the insert of its
-//! notification (unique per session and kind, so a retried submit cannot raise two); should
-//! the insert fail after the update, the error is returned and logged, and the session stays
-//! submitted without its notification — the gap SQL closes with a transaction.
+//! set, so the notification lives in the session document: a submit is one conditional update
+//! (atomic on any deployment) that sets the submitted state and pushes the notification.
 
 mod docs;
 mod pipelines;
@@ -22,8 +20,8 @@ use futures_util::TryStreamExt;
 use mongodb::{options::ReplaceOptions, Collection, Database};
 
 use self::docs::{
-    by_id, in_progress, in_review_status, queue_filter, queue_sort, review_update, state_update, template_doc,
-    template_of, NoticeDoc, SessionDoc,
+    by_id, in_progress, in_review_status, queue_filter, queue_sort, review_update, state_update, submit_update,
+    template_doc, template_of, NoticeDoc, SessionDoc,
 };
 use super::{SessionStore, TemplateStore, Track1Stores};
 use crate::{
@@ -38,7 +36,6 @@ use crate::{
 
 struct MongoFeedback {
     sessions: Collection<SessionDoc>,
-    notices: Collection<NoticeDoc>,
     templates: Collection<Document>,
 }
 
@@ -46,7 +43,6 @@ struct MongoFeedback {
 pub(super) fn stores(db: &Database) -> Track1Stores {
     let store = Arc::new(MongoFeedback {
         sessions: db.collection("feedback_sessions"),
-        notices: db.collection("staff_notifications"),
         templates: db.collection("questionnaire_templates"),
     });
     Track1Stores { sessions: store.clone(), templates: store }
@@ -64,12 +60,6 @@ pub(super) async fn ensure_indexes(db: &Database) -> StoreResult<()> {
                 false,
             ),
             index("feedback_sessions_department_submitted", doc! { "department": 1, "submittedAt": 1 }, false),
-        ])
-        .await?;
-    db.collection::<Document>("staff_notifications")
-        .create_indexes([
-            index("staff_notifications_session_kind_unique", doc! { "sessionId": 1, "kind": 1 }, true),
-            index("staff_notifications_unconsumed", doc! { "consumedAt": 1, "createdAt": 1 }, false),
         ])
         .await?;
     db.collection::<Document>("questionnaire_templates")
@@ -123,12 +113,9 @@ impl SessionStore for MongoFeedback {
     }
 
     async fn submit(&self, session: &FeedbackSession, notice: Option<&StaffNotification>) -> StoreResult<()> {
-        self.save_progress(session).await?;
-        if let Some(n) = notice {
-            if let Err(e) = self.notices.insert_one(NoticeDoc::from(n)).await {
-                log::error!("feedback session {} submitted without its staff notification: {e}", session.id.0);
-                return Err(e.into());
-            }
+        let done = self.sessions.update_one(in_progress(session), submit_update(session, notice)?).await?;
+        if done.matched_count == 0 {
+            return Err(self.missed(session.id, "submitted or changed meanwhile").await);
         }
         Ok(())
     }
@@ -157,14 +144,19 @@ impl SessionStore for MongoFeedback {
     }
 
     async fn notifications(&self, session: SessionId) -> StoreResult<Vec<StaffNotification>> {
-        let found: Vec<NoticeDoc> = self
-            .notices
-            .find(doc! { "sessionId": bson::Uuid::from(session.0) })
-            .sort(doc! { "createdAt": 1, "notificationId": 1 })
-            .await?
-            .try_collect()
+        let found = self
+            .sessions
+            .clone_with_type::<Document>()
+            .find_one(by_id(session))
+            .projection(doc! { "staffNotifications": 1 })
             .await?;
-        Ok(found.into_iter().map(Into::into).collect())
+        let Some(Ok(notices)) = found.as_ref().map(|d| d.get_array("staffNotifications")) else { return Ok(vec![]) };
+        let mut notices = notices
+            .iter()
+            .map(|n| bson::from_bson::<NoticeDoc>(n.clone()).map(StaffNotification::from))
+            .collect::<Result<Vec<_>, _>>()?;
+        notices.sort_by_key(|n| (n.created_at, n.id));
+        Ok(notices)
     }
 }
 
