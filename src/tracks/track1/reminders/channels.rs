@@ -1,1 +1,0 @@
-//! Reminders: channels (work in progress).

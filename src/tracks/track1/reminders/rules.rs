@@ -1,1 +1,0 @@
-//! Reminders: rules (work in progress).

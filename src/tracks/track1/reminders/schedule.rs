@@ -1,1 +1,0 @@
-//! Reminders: schedule (work in progress).
