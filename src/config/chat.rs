@@ -130,3 +130,50 @@ impl ChatSettings {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::config::Settings;
+
+    fn load(vars: &[(&str, &str)]) -> Result<Settings, String> {
+        let env = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned()));
+        Settings::load_from(Path::new("/nonexistent"), env).map_err(|e| format!("{:#}", anyhow::Error::from(e)))
+    }
+
+    #[test]
+    fn defaults_are_offline() {
+        let chat = load(&[]).unwrap().chat;
+        assert_eq!(chat.default_provider, ProviderChoice::Auto);
+        assert!(!chat.gemini.is_configured() && !chat.groq.is_configured());
+        assert_eq!(chat.local.knowledge_dir, PathBuf::from("config/knowledge"));
+    }
+
+    #[test]
+    fn keys_come_from_the_environment() {
+        let chat = load(&[
+            ("CARECHAT_CHAT__GROQ__API_KEY", "gsk_test"),
+            ("CARECHAT_CHAT__DEFAULT_PROVIDER", "groq"),
+            ("CARECHAT_CHAT__RETRY__MAX_ATTEMPTS", "5"),
+        ])
+        .unwrap()
+        .chat;
+        assert_eq!(chat.groq.api_key.expose_secret(), "gsk_test");
+        assert_eq!((chat.default_provider, chat.retry.max_attempts), (ProviderChoice::Groq, 5));
+        assert!(!format!("{chat:?}").contains("gsk_test"), "the key must not be printed");
+    }
+
+    #[test]
+    fn bad_values_name_the_key() {
+        let err = load(&[("CARECHAT_CHAT__DEFAULT_PROVIDER", "gemini")]).unwrap_err();
+        assert!(err.contains("chat.default_provider"), "{err}");
+        let err = load(&[("CARECHAT_CHAT__DEFAULT_PROVIDER", "openai")]).unwrap_err();
+        assert!(err.contains("default_provider"), "{err}");
+        let err = load(&[("CARECHAT_CHAT__GROQ__TEMPERATURE", "3")]).unwrap_err();
+        assert!(err.contains("chat.groq.temperature"), "{err}");
+        let err = load(&[("CARECHAT_CHAT__RETRY__MAX_ATTEMPTS", "0")]).unwrap_err();
+        assert!(err.contains("chat.retry.max_attempts"), "{err}");
+    }
+}

@@ -1,0 +1,127 @@
+//! The offline provider: answers from the clinic's knowledge base by retrieval, quoting the
+//! best passages with their source, and says plainly when it does not know. Usage is estimated
+//! (the same estimate as the context budget).
+
+mod index;
+mod knowledge;
+
+use std::time::Instant;
+
+use async_trait::async_trait;
+use futures_util::stream;
+
+use super::{
+    context::estimate_tokens, http::elapsed_ms, provider::Prompt, AssistantError, Completion, CompletionStream,
+    LlmProvider, PromptRole, ProviderName, StreamEvent, TokenUsage,
+};
+use crate::config::LocalSettings;
+
+/// The `model` the local provider reports.
+pub const MODEL: &str = "knowledge-base";
+/// A second passage is quoted only when it scores at least this share of the best one.
+const SECOND_PASSAGE_SHARE: f64 = 0.6;
+
+/// The knowledge-base provider.
+pub struct LocalProvider {
+    passages: Vec<knowledge::Passage>,
+    index: index::Index,
+    min_score: f64,
+    max_passages: usize,
+}
+
+impl LocalProvider {
+    /// Loads `[chat.local] knowledge_dir`; fails when the folder cannot be read.
+    pub fn load(settings: &LocalSettings) -> anyhow::Result<Self> {
+        let passages = knowledge::load(&settings.knowledge_dir)?;
+        log::info!("chat: {} knowledge-base passages from {}", passages.len(), settings.knowledge_dir.display());
+        Ok(Self::new(passages, settings.min_score, settings.max_passages))
+    }
+
+    fn new(passages: Vec<knowledge::Passage>, min_score: f64, max_passages: usize) -> Self {
+        let index = index::Index::new(&passages);
+        Self { passages, index, min_score, max_passages: max_passages.max(1) }
+    }
+
+    /// The answer to a question: the best passages with their source, or "I don't know".
+    pub fn answer(&self, question: &str) -> String {
+        let hits = self.index.search(question);
+        let best = match hits.first() {
+            Some((_, score)) if *score >= self.min_score => *score,
+            _ => return dont_know(super::language::detect(question)),
+        };
+        let quoted: Vec<String> = hits
+            .iter()
+            .take(self.max_passages)
+            .filter(|(_, score)| *score >= best * SECOND_PASSAGE_SHARE)
+            .map(|(i, _)| {
+                let p = &self.passages[*i];
+                let source = if p.heading == p.document { p.document.clone() } else { format!("{} › {}", p.document, p.heading) };
+                format!("{}\n(Source: {source})", p.text)
+            })
+            .collect();
+        format!("Here is what the clinic's information says:\n\n{}", quoted.join("\n\n"))
+    }
+
+    fn completion(&self, prompt: &Prompt, started: Instant) -> Completion {
+        let question = prompt.messages.iter().rev().find(|m| m.role == PromptRole::User).map_or("", |m| &m.content);
+        let content = self.answer(question);
+        let prompt_tokens = estimate_tokens(&prompt.system)
+            + prompt.messages.iter().map(|m| estimate_tokens(&m.content)).sum::<usize>();
+        let completion_tokens = estimate_tokens(&content);
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Completion {
+            content,
+            provider: ProviderName::Local,
+            model: MODEL.to_owned(),
+            usage: TokenUsage {
+                prompt_tokens: count(prompt_tokens),
+                completion_tokens: count(completion_tokens),
+                thinking_tokens: 0,
+                cached_tokens: 0,
+                total_tokens: count(prompt_tokens + completion_tokens),
+            },
+            response_time_ms: elapsed_ms(started),
+            temperature: 0.0,
+            finish_reason: Some("stop".to_owned()),
+        }
+    }
+}
+
+/// The plain "I don't know" answer, in the question's language.
+fn dont_know(language: Option<&str>) -> String {
+    match language {
+        Some("fr") => "Je ne sais pas répondre à cette question avec les informations de la clinique. \
+                       Merci de contacter directement la clinique.",
+        Some("es") => "No sé responder a esa pregunta con la información de la clínica. \
+                       Por favor, póngase en contacto directamente con la clínica.",
+        _ => "I don't know the answer to that from the clinic's information. Please contact the clinic directly.",
+    }
+    .to_owned()
+}
+
+#[async_trait]
+impl LlmProvider for LocalProvider {
+    fn name(&self) -> ProviderName {
+        ProviderName::Local
+    }
+
+    async fn complete(&self, prompt: &Prompt) -> Result<Completion, AssistantError> {
+        Ok(self.completion(prompt, Instant::now()))
+    }
+
+    /// The same answer, one word (with its trailing space) per delta.
+    async fn stream(&self, prompt: &Prompt) -> Result<CompletionStream, AssistantError> {
+        let completion = self.completion(prompt, Instant::now());
+        let deltas: Vec<Result<StreamEvent, AssistantError>> = completion
+            .content
+            .split_inclusive(char::is_whitespace)
+            .map(|word| Ok(StreamEvent::Delta(word.to_owned())))
+            .chain([Ok(StreamEvent::Done(completion.clone()))])
+            .collect();
+        Ok(Box::pin(stream::iter(deltas)))
+    }
+}
+
+#[cfg(test)]
+#[path = "local_tests.rs"]
+mod tests;
