@@ -5,6 +5,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod admin;
+#[cfg(feature = "track2")]
+mod assistant;
+mod fakes;
 mod gateway;
 mod helpers;
 mod login;
