@@ -17,9 +17,9 @@ const EN: &[&str] = &[
 const FR: &[&str] = &[
     "au", "aux", "avec", "ce", "ces", "cette", "dans", "de", "des", "du", "elle", "en", "est", "et", "etait", "eu",
     "il", "ils", "je", "la", "le", "les", "leur", "lui", "ma", "mais", "me", "mes", "moi", "mon", "ne", "nous", "on",
-    "ou", "par", "pas", "pour", "quand", "que", "quel", "quelle", "qui", "sa", "se", "ses", "son", "sont", "sur",
-    "ta", "te", "tes", "toi", "ton", "tu", "un", "une", "vos", "votre", "vous", "suis", "ai", "avez", "pouvez",
-    "comment", "est", "etre",
+    "ou", "par", "pas", "pour", "quand", "que", "quel", "quelle", "qui", "sa", "se", "ses", "son", "sont", "sur", "ta",
+    "te", "tes", "toi", "ton", "tu", "un", "une", "vos", "votre", "vous", "suis", "ai", "avez", "pouvez", "comment",
+    "est", "etre",
 ];
 
 const ES: &[&str] = &[
@@ -46,7 +46,8 @@ impl LanguageEvidence for Stopwords {
     }
 }
 
-const LANGUAGES: [Stopwords; 3] = [Stopwords(Language::En, EN), Stopwords(Language::Fr, FR), Stopwords(Language::Es, ES)];
+const LANGUAGES: [Stopwords; 3] =
+    [Stopwords(Language::En, EN), Stopwords(Language::Fr, FR), Stopwords(Language::Es, ES)];
 
 /// Whether a folded word is a function word of any supported language.
 pub fn is_stopword(word: &str) -> bool {
@@ -55,10 +56,13 @@ pub fn is_stopword(word: &str) -> bool {
 
 /// The language of a text by its function words; `None` without evidence or on a tie.
 pub fn detect(text: &str) -> Option<Language> {
-    let words: Vec<String> = tokenize(text).into_iter().filter_map(|t| match t {
-        Token::Word(w) => Some(w),
-        _ => None,
-    }).collect();
+    let words: Vec<String> = tokenize(text)
+        .into_iter()
+        .filter_map(|t| match t {
+            Token::Word(w) => Some(w),
+            _ => None,
+        })
+        .collect();
     choose(None, &words, &LANGUAGES)
 }
 

@@ -13,8 +13,7 @@ use carechat::{
 use futures_util::StreamExt;
 
 use crate::fakes::{
-    gemini,
-    groq,
+    gemini, groq,
     llm::{FakeLlm, Reply},
 };
 
@@ -53,7 +52,10 @@ fn error(status: u16) -> Reply {
     Reply::Error { status, message: format!("scripted {status}"), retry_after: None }
 }
 
-async fn collect(assistant: &Assistant, request: CompletionRequest) -> (String, Vec<Result<StreamEvent, AssistantError>>) {
+async fn collect(
+    assistant: &Assistant,
+    request: CompletionRequest,
+) -> (String, Vec<Result<StreamEvent, AssistantError>>) {
     let events: Vec<_> = assistant.stream(request).await.unwrap().collect().await;
     let text = events
         .iter()
@@ -86,7 +88,8 @@ async fn gemini_answers_with_normalised_usage_and_the_real_request_shape() {
         }
     );
     let sent = &fake.requests()[0];
-    let roles: Vec<&str> = sent.body["contents"].as_array().unwrap().iter().map(|c| c["role"].as_str().unwrap()).collect();
+    let roles: Vec<&str> =
+        sent.body["contents"].as_array().unwrap().iter().map(|c| c["role"].as_str().unwrap()).collect();
     assert_eq!(roles, ["user", "model", "user"]);
     assert_eq!(sent.body["contents"][2]["parts"][0]["text"], "When are you open?");
     assert!(sent.body["systemInstruction"]["parts"][0]["text"].as_str().unwrap().contains("CareChat"));
@@ -254,11 +257,20 @@ async fn translation_and_summaries_go_through_the_provider() {
     assert!(sent["messages"][0]["content"].as_str().unwrap().contains("`fr`"));
     assert_eq!(sent["messages"][1]["content"], HOURS);
 
-    fake.script([Reply::Answer(r#"{"title": "Opening hours", "summary": "The patient asked when the clinic opens."}"#.into())]);
-    let transcript = [PromptMessage::new(PromptRole::User, "When are you open?"), PromptMessage::new(PromptRole::Assistant, HOURS)];
+    fake.script([Reply::Answer(
+        r#"{"title": "Opening hours", "summary": "The patient asked when the clinic opens."}"#.into(),
+    )]);
+    let transcript =
+        [PromptMessage::new(PromptRole::User, "When are you open?"), PromptMessage::new(PromptRole::Assistant, HOURS)];
     let summary = assistant.summarize(&transcript, None).await.unwrap();
-    assert_eq!((summary.title.as_str(), summary.summary.as_str()), ("Opening hours", "The patient asked when the clinic opens."));
-    assert!(fake.requests()[1].body["messages"][1]["content"].as_str().unwrap().contains("Patient: When are you open?"));
+    assert_eq!(
+        (summary.title.as_str(), summary.summary.as_str()),
+        ("Opening hours", "The patient asked when the clinic opens.")
+    );
+    assert!(fake.requests()[1].body["messages"][1]["content"]
+        .as_str()
+        .unwrap()
+        .contains("Patient: When are you open?"));
     assert_eq!(summary.completion.provider, ProviderName::Groq);
 }
 
@@ -275,5 +287,8 @@ async fn the_fake_rejects_a_wrong_key_like_the_real_api() {
     let mut wrong = gemini::env(&fake);
     wrong[1].1 = "wrong".into();
     let err = assistant(wrong).complete(request("Hours?")).await.unwrap_err();
-    assert!(matches!(&err, AssistantError::Rejected { status: 401, detail, .. } if detail.contains("PERMISSION_DENIED")), "{err}");
+    assert!(
+        matches!(&err, AssistantError::Rejected { status: 401, detail, .. } if detail.contains("PERMISSION_DENIED")),
+        "{err}"
+    );
 }

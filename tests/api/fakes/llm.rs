@@ -139,7 +139,7 @@ impl FakeLlm {
             Reply::Malformed => respond_raw(&mut socket, 200, "application/json", "{\"choices\": [", None).await,
             Reply::StreamThenHang(text) if stream => {
                 let first = text.split_inclusive(' ').next().unwrap_or_default().to_owned();
-                let events = wire.stream(&[first.clone()]);
+                let events = wire.stream(std::slice::from_ref(&first));
                 // Up to the first event carrying text (Groq starts with an empty role chunk).
                 let upto = events.iter().position(|e| e.contains(first.trim())).map_or(1, |i| i + 1);
                 respond_sse(&mut socket, &events[..upto], true).await;
@@ -200,7 +200,8 @@ async fn respond_raw(socket: &mut TcpStream, status: u16, content_type: &str, bo
 
 /// Streams the payloads as SSE events (close-delimited body), then closes or hangs.
 async fn respond_sse(socket: &mut TcpStream, events: &[String], then_hang: bool) {
-    let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\nconnection: close\r\n\r\n";
+    let head =
+        "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\nconnection: close\r\n\r\n";
     if socket.write_all(head.as_bytes()).await.is_err() {
         return;
     }

@@ -128,7 +128,10 @@ mod tests {
         assert_eq!((bad.status(), bad.code()), (StatusCode::BAD_GATEWAY, "assistant_bad_gateway"));
         assert!(bad.headers().is_empty() && !bad.is_retryable());
         let slow = AssistantError::Timeout { provider: ProviderName::Gemini };
-        assert_eq!((slow.status(), slow.code(), slow.is_retryable()), (StatusCode::GATEWAY_TIMEOUT, "assistant_timeout", true));
+        assert_eq!(
+            (slow.status(), slow.code(), slow.is_retryable()),
+            (StatusCode::GATEWAY_TIMEOUT, "assistant_timeout", true)
+        );
         let offline = AssistantError::NotAvailableOffline { feature: "translation" };
         assert_eq!(offline.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(offline.code(), "not_available_offline");

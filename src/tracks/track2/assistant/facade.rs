@@ -209,7 +209,8 @@ impl Assistant {
                     Ok(value) => return Ok(value),
                     Err(err) => {
                         failed += 1;
-                        let wait = if err.is_retryable() { self.inner.retry.delay(failed, err.retry_after()) } else { None };
+                        let wait =
+                            if err.is_retryable() { self.inner.retry.delay(failed, err.retry_after()) } else { None };
                         log::warn!("assistant: {} attempt {failed} failed: {err}", provider.name());
                         last = Some(err);
                         match wait {

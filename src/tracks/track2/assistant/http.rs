@@ -54,7 +54,11 @@ impl Endpoint {
     }
 
     /// One non-streaming call: the whole JSON body read by `reader`.
-    pub async fn complete<R: ChunkReader>(&self, request: RequestBuilder, mut reader: R) -> Result<Completion, AssistantError> {
+    pub async fn complete<R: ChunkReader>(
+        &self,
+        request: RequestBuilder,
+        mut reader: R,
+    ) -> Result<Completion, AssistantError> {
         let started = Instant::now();
         let response = send(R::PROVIDER, self.timeout, request).await?;
         let body: R::Body = read_json(R::PROVIDER, self.timeout, response).await?;
@@ -63,7 +67,11 @@ impl Endpoint {
     }
 
     /// One streaming call, returned once the response headers arrived.
-    pub async fn stream<R: ChunkReader>(&self, request: RequestBuilder, reader: R) -> Result<CompletionStream, AssistantError> {
+    pub async fn stream<R: ChunkReader>(
+        &self,
+        request: RequestBuilder,
+        reader: R,
+    ) -> Result<CompletionStream, AssistantError> {
         let started = Instant::now();
         let response = send(R::PROVIDER, self.timeout, request).await?;
         Ok(sse::completion_stream(R::PROVIDER, response, reader, self.timeout, started))
@@ -77,7 +85,11 @@ pub fn elapsed_ms(started: Instant) -> u64 {
 
 /// Sends the request and waits at most `timeout` for the response headers; a non-success
 /// status becomes an error carrying the provider's own message.
-pub async fn send(provider: ProviderName, timeout: Duration, request: RequestBuilder) -> Result<Response, AssistantError> {
+pub async fn send(
+    provider: ProviderName,
+    timeout: Duration,
+    request: RequestBuilder,
+) -> Result<Response, AssistantError> {
     let response = tokio::time::timeout(timeout, request.send())
         .await
         .map_err(|_| AssistantError::Timeout { provider })?
@@ -168,7 +180,10 @@ mod tests {
             "429 Too Many Requests: RESOURCE_EXHAUSTED: Resource has been exhausted"
         );
         let groq = r#"{"error":{"message":"Invalid API Key","type":"invalid_request_error","code":"invalid_api_key"}}"#;
-        assert_eq!(error_detail(StatusCode::UNAUTHORIZED, groq), "401 Unauthorized: invalid_request_error: Invalid API Key");
+        assert_eq!(
+            error_detail(StatusCode::UNAUTHORIZED, groq),
+            "401 Unauthorized: invalid_request_error: Invalid API Key"
+        );
         assert_eq!(error_detail(StatusCode::BAD_GATEWAY, "<html>oops"), "502 Bad Gateway: <html>oops");
     }
 
@@ -181,5 +196,4 @@ mod tests {
         headers.insert(header::RETRY_AFTER, header::HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"));
         assert_eq!(retry_after(&headers), None);
     }
-
 }

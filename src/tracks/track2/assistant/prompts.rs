@@ -1,8 +1,6 @@
 //! The prompts behind translation and summaries, and reading the summary back.
 
-use super::{
-    context::estimate_tokens, provider::Prompt, AssistantError, Completion, PromptMessage, PromptRole,
-};
+use super::{context::estimate_tokens, provider::Prompt, AssistantError, Completion, PromptMessage, PromptRole};
 
 /// Translations should be faithful, not creative.
 const TRANSLATION_TEMPERATURE: f32 = 0.2;
@@ -18,7 +16,11 @@ pub fn translation(text: &str, target_language: &str) -> Prompt {
          language with the tag `{target_language}`. Keep the meaning, tone, names, numbers and medical terms \
          exact. Reply with the translation only, without quotes or comments."
     );
-    Prompt { system, messages: vec![PromptMessage::new(PromptRole::User, text)], temperature: Some(TRANSLATION_TEMPERATURE) }
+    Prompt {
+        system,
+        messages: vec![PromptMessage::new(PromptRole::User, text)],
+        temperature: Some(TRANSLATION_TEMPERATURE),
+    }
 }
 
 /// A prompt asking for a JSON title and summary of the newest part of `transcript` that fits

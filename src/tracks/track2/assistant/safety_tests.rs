@@ -1,4 +1,5 @@
 use super::*;
+use EmergencyCategory::*;
 
 fn category(text: &str) -> Option<EmergencyCategory> {
     detect_emergency(text).map(|e| e.category)

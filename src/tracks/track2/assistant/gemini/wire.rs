@@ -158,7 +158,6 @@ impl Reader {
     pub fn new(model: &str, temperature: f32) -> Self {
         Self { model: model.to_owned(), temperature, usage: None, finish_reason: None, blocked: None }
     }
-
 }
 
 impl ChunkReader for Reader {

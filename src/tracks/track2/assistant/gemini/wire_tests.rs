@@ -50,7 +50,13 @@ fn reads_text_finish_reason_model_and_usage() {
     assert_eq!(completion.model, "gemini-2.5-flash-001");
     assert_eq!(
         completion.usage,
-        TokenUsage { prompt_tokens: 120, completion_tokens: 8, thinking_tokens: 30, cached_tokens: 100, total_tokens: 158 }
+        TokenUsage {
+            prompt_tokens: 120,
+            completion_tokens: 8,
+            thinking_tokens: 30,
+            cached_tokens: 100,
+            total_tokens: 158
+        }
     );
 }
 

@@ -7,7 +7,9 @@ mod wire;
 use async_trait::async_trait;
 use secrecy::ExposeSecret;
 
-use super::{http::Endpoint, provider::Prompt, AssistantError, Completion, CompletionStream, LlmProvider, ProviderName};
+use super::{
+    http::Endpoint, provider::Prompt, AssistantError, Completion, CompletionStream, LlmProvider, ProviderName,
+};
 use crate::config::ProviderSettings;
 
 /// The Groq provider.

@@ -11,7 +11,10 @@ const ANSWER: &str = r#"{
 fn builds_the_request_body() {
     let prompt = Prompt {
         system: "Be brief.".into(),
-        messages: vec![PromptMessage::new(PromptRole::Assistant, "Hello!"), PromptMessage::new(PromptRole::User, "Hours?")],
+        messages: vec![
+            PromptMessage::new(PromptRole::Assistant, "Hello!"),
+            PromptMessage::new(PromptRole::User, "Hours?"),
+        ],
         temperature: None,
     };
     let body = serde_json::to_value(Request::new(&prompt, "llama", 0.5, 256, true)).unwrap();

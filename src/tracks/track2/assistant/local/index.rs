@@ -107,7 +107,13 @@ mod tests {
 
     #[test]
     fn stems_common_forms_together() {
-        for (a, b) in [("refills", "refill"), ("opening", "open"), ("booked", "book"), ("vaccines", "vaccine"), ("pharmacies", "pharmacy")] {
+        for (a, b) in [
+            ("refills", "refill"),
+            ("opening", "open"),
+            ("booked", "book"),
+            ("vaccines", "vaccine"),
+            ("pharmacies", "pharmacy"),
+        ] {
             assert_eq!(stem(a), stem(b), "{a} / {b}");
         }
         assert_eq!(stem("glass"), "glass");

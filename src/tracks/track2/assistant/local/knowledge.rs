@@ -17,7 +17,8 @@ pub struct Passage {
 
 /// Every passage of every `*.md` file in `dir`, in file-name order.
 pub fn load(dir: &Path) -> anyhow::Result<Vec<Passage>> {
-    let entries = std::fs::read_dir(dir).with_context(|| format!("chat.local.knowledge_dir: cannot read {}", dir.display()))?;
+    let entries =
+        std::fs::read_dir(dir).with_context(|| format!("chat.local.knowledge_dir: cannot read {}", dir.display()))?;
     let mut files: Vec<_> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
@@ -72,7 +73,8 @@ mod tests {
 
     #[test]
     fn splits_at_headings() {
-        let md = "# Opening hours\nIntro line\n\n## Weekend\nSat 9-13.\nSun closed.\n\n## Empty\n\n### Holidays\nClosed.\n";
+        let md =
+            "# Opening hours\nIntro line\n\n## Weekend\nSat 9-13.\nSun closed.\n\n## Empty\n\n### Holidays\nClosed.\n";
         let passages = split("file", md);
         let got: Vec<(&str, &str, &str)> =
             passages.iter().map(|p| (p.document.as_str(), p.heading.as_str(), p.text.as_str())).collect();

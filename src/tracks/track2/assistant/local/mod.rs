@@ -55,7 +55,11 @@ impl LocalProvider {
             .filter(|(_, score)| *score >= best * SECOND_PASSAGE_SHARE)
             .map(|(i, _)| {
                 let p = &self.passages[*i];
-                let source = if p.heading == p.document { p.document.clone() } else { format!("{} › {}", p.document, p.heading) };
+                let source = if p.heading == p.document {
+                    p.document.clone()
+                } else {
+                    format!("{} › {}", p.document, p.heading)
+                };
                 format!("{}\n(Source: {source})", p.text)
             })
             .collect();
@@ -90,10 +94,14 @@ impl LocalProvider {
 /// The plain "I don't know" answer, in the question's language.
 fn dont_know(language: Option<&str>) -> String {
     match language {
-        Some("fr") => "Je ne sais pas répondre à cette question avec les informations de la clinique. \
-                       Merci de contacter directement la clinique.",
-        Some("es") => "No sé responder a esa pregunta con la información de la clínica. \
-                       Por favor, póngase en contacto directamente con la clínica.",
+        Some("fr") => {
+            "Je ne sais pas répondre à cette question avec les informations de la clinique. \
+                       Merci de contacter directement la clinique."
+        }
+        Some("es") => {
+            "No sé responder a esa pregunta con la información de la clínica. \
+                       Por favor, póngase en contacto directamente con la clínica."
+        }
         _ => "I don't know the answer to that from the clinic's information. Please contact the clinic directly.",
     }
     .to_owned()
