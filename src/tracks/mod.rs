@@ -26,6 +26,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 pub struct Tracks {
     #[cfg(feature = "track1")]
     track1: actix_web::web::Data<track1::Track1>,
+    #[cfg(feature = "track2")]
+    track2: actix_web::web::Data<track2::Track2>,
     #[cfg(feature = "track3")]
     track3: actix_web::web::Data<track3::Track3>,
 }
@@ -41,6 +43,8 @@ impl Tracks {
                 track1::Track1::init(stores.get(crate::storage::StoreName::Track1))
                     .map_err(|e| anyhow::anyhow!("storage.track1: {e}"))?,
             ),
+            #[cfg(feature = "track2")]
+            track2: actix_web::web::Data::new(chat_state(stores, settings)?),
             #[cfg(feature = "track3")]
             track3: actix_web::web::Data::new(track3::Track3::init(
                 stores.get(crate::storage::StoreName::Track3),
@@ -53,6 +57,8 @@ impl Tracks {
     pub async fn ensure_indexes(stores: &Stores) -> crate::storage::StoreResult<()> {
         #[cfg(feature = "track1")]
         track1::Track1::ensure_indexes(stores.get(crate::storage::StoreName::Track1)).await?;
+        #[cfg(feature = "track2")]
+        track2::Track2::ensure_indexes(stores.get(crate::storage::StoreName::Track2)).await?;
         let _ = stores;
         Ok(())
     }
@@ -61,8 +67,73 @@ impl Tracks {
     pub fn register(&self, cfg: &mut actix_web::web::ServiceConfig) {
         #[cfg(feature = "track1")]
         cfg.app_data(self.track1.clone());
+        #[cfg(feature = "track2")]
+        cfg.app_data(self.track2.clone());
         #[cfg(feature = "track3")]
         cfg.app_data(self.track3.clone());
         let _ = cfg;
+    }
+}
+
+/// Track 2's state; with Track 1 built in, feedback conversations are analysed by its analyzer.
+#[cfg(feature = "track2")]
+fn chat_state(stores: &Stores, settings: &crate::config::Settings) -> anyhow::Result<track2::Track2> {
+    let state = track2::Track2::init(stores.get(crate::storage::StoreName::Track2), &settings.chat)
+        .map_err(|e| anyhow::anyhow!("track2: {e}"))?;
+    #[cfg(feature = "track1")]
+    let state = state.with_analyzer(std::sync::Arc::new(chat_feedback::Track1Analyzer::builtin()?));
+    Ok(state)
+}
+
+/// The bridge from Track 1's feedback analyzer to Track 2's [`track2::analysis::MessageAnalyzer`].
+#[cfg(all(feature = "track1", feature = "track2"))]
+mod chat_feedback {
+    use std::sync::Arc;
+
+    use async_trait::async_trait;
+
+    use super::{
+        track1::feedback::analyzer::{AnalysisInput, FeedbackAnalyzer, OfflineAnalyzer, Urgency},
+        track2::{analysis::MessageAnalyzer, domain::MessageAnalysis},
+    };
+
+    /// Track 1's analyzer reading chat messages.
+    pub struct Track1Analyzer(Arc<dyn FeedbackAnalyzer>);
+
+    impl Track1Analyzer {
+        /// Over the built-in offline analyzer.
+        pub fn builtin() -> anyhow::Result<Self> {
+            let offline = OfflineAnalyzer::builtin().map_err(|e| anyhow::anyhow!("feedback analyzer data: {e}"))?;
+            Ok(Self(Arc::new(offline)))
+        }
+    }
+
+    #[async_trait]
+    impl MessageAnalyzer for Track1Analyzer {
+        async fn analyze(&self, text: &str, language: Option<&str>) -> Option<MessageAnalysis> {
+            let input = AnalysisInput { text, language_hint: language, department_hint: None };
+            match self.0.analyze(&input).await {
+                Ok(a) => Some(MessageAnalysis {
+                    rating: a.rating,
+                    sentiment: a.sentiment.as_str().to_owned(),
+                    sentiment_score: a.sentiment_score,
+                    topics: a.topics,
+                    urgency: match a.urgency {
+                        Urgency::High => "high",
+                        Urgency::Medium => "medium",
+                        Urgency::Low => "low",
+                    }
+                    .to_owned(),
+                    urgency_score: a.urgency_score,
+                    action_required: a.action_required,
+                    department: a.department,
+                    category: a.category,
+                }),
+                Err(e) => {
+                    log::warn!("chat message left without feedback analysis: {e}");
+                    None
+                }
+            }
+        }
     }
 }

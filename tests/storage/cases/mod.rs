@@ -3,5 +3,7 @@
 mod identity;
 #[cfg(feature = "track1")]
 mod track1;
+#[cfg(feature = "track2")]
+mod track2;
 #[cfg(feature = "track3")]
 mod track3;
