@@ -1,13 +1,14 @@
-//! The languages the offline analyzer reads, and detection between them by counting each
-//! language's stopwords (and, with half the weight, its sentiment words). An explicit hint
-//! naming a supported language always wins over detection.
+//! The languages CareChat reads (English, French, Spanish), and detection between them by the
+//! evidence each language gives: Track 1's analyzer counts its lexicons' stopwords and, with half
+//! the weight, sentiment words; Track 2's assistant counts function words
+//! ([`super::stopwords`]). An explicit hint naming a supported language always wins.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// A language with a lexicon, taxonomy terms and red-flag patterns.
+/// A supported language (Track 1 has a lexicon, taxonomy terms and red-flag patterns for each).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
