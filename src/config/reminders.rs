@@ -30,7 +30,8 @@ pub struct SmsSettings {
     pub account_sid: String,
     /// Auth token (basic-auth password; also signs status callbacks).
     pub auth_token: SecretString,
-    /// Sender number (E.164) or messaging service id.
+    /// Sender number (E.164) or short code.
+    #[serde(deserialize_with = "sender_number")]
     pub from_number: String,
     /// Public URL of our Twilio status callback route; empty sends none.
     pub status_callback_url: String,
@@ -155,6 +156,22 @@ impl RemindersSettings {
         }
         Ok(())
     }
+}
+
+/// The environment layer parses `+15005550006` as the integer 15005550006: a number of 8 or more
+/// digits gets its E.164 `+` back; shorter ones are short codes and stay digits.
+fn sender_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Text(String),
+        Number(u64),
+    }
+    Ok(match Raw::deserialize(deserializer)? {
+        Raw::Text(text) => text,
+        Raw::Number(n) if n >= 10_000_000 => format!("+{n}"),
+        Raw::Number(n) => n.to_string(),
+    })
 }
 
 fn key(name: &str, message: &str) -> (String, String) {

@@ -15,6 +15,8 @@ mod me;
 #[cfg(feature = "postgres")]
 mod readiness;
 mod register;
+#[cfg(feature = "track1")]
+mod reminder_channels;
 mod tokens;
 #[cfg(feature = "track1")]
 mod track1;
