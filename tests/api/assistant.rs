@@ -243,7 +243,13 @@ async fn without_keys_the_local_provider_answers_from_the_knowledge_base() {
     assert!(unknown.content.starts_with("I don't know"), "{}", unknown.content);
     let err = assistant.translate("Bonjour", "en", None).await.unwrap_err();
     assert_eq!((err.status().as_u16(), err.code()), (422, "not_available_offline"));
-    assert_eq!(assistant.summarize(&[], None).await.unwrap_err().code(), "not_available_offline");
+    let transcript = [PromptMessage::new(PromptRole::User, "How do I get a refill of my prescription?")];
+    let summary = assistant.summarize(&transcript, None).await.unwrap();
+    assert_eq!(
+        (summary.title.as_str(), summary.completion.provider),
+        ("Repeat prescription refills", ProviderName::Local)
+    );
+    assert!(summary.summary.contains("refill"), "{}", summary.summary);
 }
 
 #[tokio::test]

@@ -21,7 +21,7 @@ pub struct Assistant {
 struct Inner {
     /// Network providers with an API key, in configuration order (Gemini, Groq).
     network: Vec<Arc<dyn LlmProvider>>,
-    local: Arc<dyn LlmProvider>,
+    local: Arc<LocalProvider>,
     default: ProviderName,
     fallback: bool,
     retry: RetryPolicy,
@@ -117,7 +117,8 @@ impl Assistant {
         .await
     }
 
-    /// `text` translated into `target_language` (a language tag) by a network provider.
+    /// `text` translated into `target_language` (a language tag) by a network provider;
+    /// `not_available_offline` when none is configured or the user chose `local`.
     pub async fn translate(
         &self,
         text: &str,
@@ -133,20 +134,24 @@ impl Assistant {
         .await
     }
 
-    /// A title and summary of a conversation by a network provider.
+    /// A title and summary of a conversation: written by the network provider, or extracted
+    /// offline (knowledge-base topics and the latest question) when `local` answers.
     pub async fn summarize(
         &self,
         transcript: &[PromptMessage],
         preferred: Option<ProviderName>,
     ) -> Result<TitleAndSummary, AssistantError> {
-        let chain = self.network_chain(preferred, "summarization")?;
-        let prompt = prompts::summary(transcript, self.inner.max_context_tokens);
-        let completion = self
-            .first_success(&chain, |p| {
+        let chain = self.chain(preferred);
+        let completion = if chain.iter().any(|p| p.name() == ProviderName::Local) {
+            self.inner.local.summary_completion(transcript)
+        } else {
+            let prompt = prompts::summary(transcript, self.inner.max_context_tokens);
+            self.first_success(&chain, |p| {
                 let prompt = prompt.clone();
                 async move { p.complete(&prompt).await }
             })
-            .await?;
+            .await?
+        };
         let (title, summary) = prompts::parse_summary(&completion)?;
         Ok(TitleAndSummary { title, summary, completion })
     }
@@ -169,14 +174,14 @@ impl Assistant {
             None => inner.default,
         };
         if first == ProviderName::Local {
-            return vec![inner.local.clone()];
+            return vec![inner.local.clone() as Arc<dyn LlmProvider>];
         }
         let mut chain: Vec<Arc<dyn LlmProvider>> = find(first).into_iter().collect();
         if inner.fallback || chain.is_empty() {
             chain.extend(inner.network.iter().filter(|p| p.name() != first).cloned());
         }
         if chain.is_empty() {
-            chain.push(inner.local.clone());
+            chain.push(inner.local.clone() as Arc<dyn LlmProvider>);
         }
         chain
     }

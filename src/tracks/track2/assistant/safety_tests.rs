@@ -14,6 +14,7 @@ fn finds_english_emergencies() {
     assert_eq!(category("My cut is bleeding heavily and won't stop bleeding"), Some(SevereBleeding));
     assert_eq!(category("Dad's face is drooping and he has slurred speech"), Some(Stroke));
     assert_eq!(category("my son took too many pills"), Some(Overdose));
+    assert_eq!(category("I cannot stop the bleeding from my leg"), Some(SevereBleeding));
     assert_eq!(category("My wife passed out and is unresponsive"), Some(Unconscious));
     let e = detect_emergency("Chest pain and I feel dizzy").unwrap();
     assert_eq!(e.language, "en");

@@ -15,6 +15,12 @@ const K1: f64 = 1.2;
 /// BM25 length normalisation.
 const B: f64 = 0.75;
 
+/// Chat pleasantries and question framing (stemmed): they say nothing about the topic.
+const FILLERS: &[&str] = &[
+    "hi", "hello", "hey", "thank", "thanks", "please", "wonder", "question", "know", "tell", "like", "want", "lot",
+    "bonjour", "merci", "hola", "gracia",
+];
+
 /// The terms of a text, in order, repeats kept.
 pub fn terms(text: &str) -> Vec<String> {
     tokenize(text)
@@ -23,6 +29,7 @@ pub fn terms(text: &str) -> Vec<String> {
             Token::Word(w) if w.len() > 1 && !is_stopword(&w) => Some(stem(&w)),
             _ => None,
         })
+        .filter(|term| !FILLERS.contains(&term.as_str()))
         .collect()
 }
 
@@ -71,19 +78,19 @@ impl Index {
         Self { docs, lengths, average_length: average_length.max(1.0), document_frequency }
     }
 
-    /// Passage indexes with a positive score for `query`, best first (ties: earlier first).
-    pub fn search(&self, query: &str) -> Vec<(usize, f64)> {
+    /// Passages sharing a term with `query`, best first (ties: earlier first).
+    pub fn search(&self, query: &str) -> Vec<Hit> {
         let mut query_terms = terms(query);
         query_terms.sort();
         query_terms.dedup();
         let n = self.docs.len() as f64;
-        let mut scores: Vec<(usize, f64)> = self
+        let mut hits: Vec<Hit> = self
             .docs
             .iter()
             .enumerate()
             .map(|(i, tf)| {
                 let norm = K1 * (1.0 - B + B * self.lengths[i] / self.average_length);
-                let score = query_terms
+                let weights: Vec<f64> = query_terms
                     .iter()
                     .filter_map(|term| {
                         let f = *tf.get(term)?;
@@ -91,13 +98,35 @@ impl Index {
                         let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
                         Some(idf * f * (K1 + 1.0) / (f + norm))
                     })
-                    .sum::<f64>();
-                (i, score)
+                    .collect();
+                Hit { passage: i, score: weights.iter().sum(), matched: weights.len(), query_terms: query_terms.len() }
             })
-            .filter(|(_, score)| *score > 0.0)
+            .filter(|hit| hit.matched > 0)
             .collect();
-        scores.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        scores
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.passage.cmp(&b.passage)));
+        hits
+    }
+}
+
+/// A passage's match for a query.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hit {
+    /// Index of the passage.
+    pub passage: usize,
+    /// BM25 score.
+    pub score: f64,
+    /// Distinct query terms found in the passage.
+    pub matched: usize,
+    /// Distinct terms of the query.
+    pub query_terms: usize,
+}
+
+impl Hit {
+    /// Whether the passage answers the query: a score of at least `min_score`, and either two
+    /// query terms or half of them found — one rare word shared with a long unrelated question
+    /// ("all night *long*" vs "*long*-term medication") is not an answer.
+    pub fn answers(&self, min_score: f64) -> bool {
+        self.score >= min_score && (self.matched >= 2 || self.matched * 2 >= self.query_terms)
     }
 }
 
@@ -123,6 +152,7 @@ mod tests {
     #[test]
     fn terms_drop_stopwords_in_three_languages() {
         assert_eq!(terms("What are the opening hours?"), ["open", "hour"]);
+        assert_eq!(terms("Hello, I was wondering about parking, thanks"), ["park"]);
         assert_eq!(terms("Quels sont les horaires de la clinique"), ["quel", "horaire", "clinique"]);
     }
 }

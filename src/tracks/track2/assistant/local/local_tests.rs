@@ -3,9 +3,8 @@ use std::path::PathBuf;
 use futures_util::StreamExt;
 
 use super::*;
-use crate::tracks::track2::assistant::PromptMessage;
 
-fn provider() -> LocalProvider {
+pub(super) fn provider() -> LocalProvider {
     let settings = LocalSettings {
         knowledge_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/config/knowledge")),
         min_score: 2.0,
@@ -50,6 +49,7 @@ fn unrelated_questions_get_i_dont_know() {
         "What is the capital of Australia?",
         "Who won the football match yesterday?",
         "Can you recommend a good pizza recipe?",
+        "My neighbour's dog keeps barking all night long, what should I do?",
         "hello",
         "",
     ] {
@@ -57,6 +57,12 @@ fn unrelated_questions_get_i_dont_know() {
         assert!(p.answer(question).contains("contact the clinic"), "{question}");
     }
     assert!(p.answer("Quelle est la capitale de l'Australie ?").starts_with("Je ne sais pas"));
+}
+
+#[test]
+fn a_wordy_question_still_finds_its_topic() {
+    let question = "Hi there, I was wondering, as a new patient with a lot of questions, about your opening hours";
+    assert!(source(&provider(), question).starts_with("Opening hours"), "{}", source(&provider(), question));
 }
 
 #[test]

@@ -1,9 +1,11 @@
 //! The offline provider: answers from the clinic's knowledge base by retrieval, quoting the
-//! best passages with their source, and says plainly when it does not know. Usage is estimated
-//! (the same estimate as the context budget).
+//! best passages with their source, and says plainly when it does not know; summarises
+//! conversations extractively ([`summary`]). Usage is estimated (the same estimate as the
+//! context budget).
 
 mod index;
 mod knowledge;
+mod summary;
 
 use std::time::Instant;
 
@@ -12,7 +14,7 @@ use futures_util::stream;
 
 use super::{
     context::estimate_tokens, http::elapsed_ms, provider::Prompt, AssistantError, Completion, CompletionStream,
-    LlmProvider, PromptRole, ProviderName, StreamEvent, TokenUsage,
+    LlmProvider, PromptMessage, PromptRole, ProviderName, StreamEvent, TokenUsage,
 };
 use crate::config::LocalSettings;
 
@@ -46,15 +48,15 @@ impl LocalProvider {
     pub fn answer(&self, question: &str) -> String {
         let hits = self.index.search(question);
         let best = match hits.first() {
-            Some((_, score)) if *score >= self.min_score => *score,
+            Some(best) if best.answers(self.min_score) => best.score,
             _ => return dont_know(super::language::detect(question)),
         };
         let quoted: Vec<String> = hits
             .iter()
             .take(self.max_passages)
-            .filter(|(_, score)| *score >= best * SECOND_PASSAGE_SHARE)
-            .map(|(i, _)| {
-                let p = &self.passages[*i];
+            .filter(|hit| hit.score >= best * SECOND_PASSAGE_SHARE && hit.answers(self.min_score))
+            .map(|hit| {
+                let p = &self.passages[hit.passage];
                 let source = if p.heading == p.document {
                     p.document.clone()
                 } else {
@@ -66,11 +68,24 @@ impl LocalProvider {
         format!("Here is what the clinic's information says:\n\n{}", quoted.join("\n\n"))
     }
 
+    /// A conversation's title and summary as a completion whose content is the JSON
+    /// `{"title", "summary"}` a network provider is asked for.
+    pub fn summary_completion(&self, transcript: &[PromptMessage]) -> Completion {
+        let started = Instant::now();
+        let (title, summary) = self.summary(transcript);
+        let content = serde_json::json!({"title": title, "summary": summary}).to_string();
+        let prompt: usize = transcript.iter().map(|m| estimate_tokens(&m.content)).sum();
+        self.completion_of(content, prompt, started)
+    }
+
     fn completion(&self, prompt: &Prompt, started: Instant) -> Completion {
         let question = prompt.messages.iter().rev().find(|m| m.role == PromptRole::User).map_or("", |m| &m.content);
-        let content = self.answer(question);
         let prompt_tokens = estimate_tokens(&prompt.system)
             + prompt.messages.iter().map(|m| estimate_tokens(&m.content)).sum::<usize>();
+        self.completion_of(self.answer(question), prompt_tokens, started)
+    }
+
+    fn completion_of(&self, content: String, prompt_tokens: usize, started: Instant) -> Completion {
         let completion_tokens = estimate_tokens(&content);
         let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         Completion {

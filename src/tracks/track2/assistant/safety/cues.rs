@@ -132,6 +132,8 @@ pub const CUES: &[(EmergencyCategory, &str, &[&str])] = &[
             "severe bleeding",
             "bleeding a lot",
             "will not stop bleeding",
+            "can not stop the bleeding",
+            "can not stop bleeding",
             "lot of blood",
             "lots of blood",
             "coughing up blood",
