@@ -155,6 +155,11 @@ fn date_rule(r: &ReminderRecurrence, start: chrono::NaiveDate, errors: &mut Vec<
     if matches!(r.pattern, RecurrencePattern::Monthly | RecurrencePattern::Custom) && !r.days_of_week.is_empty() {
         errors.push(not_applicable("daysOfWeek"));
     }
+    for (field, len, max) in [("daysOfWeek", r.days_of_week.len(), 7), ("daysOfMonth", r.days_of_month.len(), 31)] {
+        if len > max {
+            errors.push(V::new(format!("/recurrence/{field}"), "too_many_days", format!("at most {max} days")));
+        }
+    }
     let interval = r.interval.clamp(1, MAX_INTERVAL);
     let start_weekday = 1 << start.weekday().num_days_from_sunday();
     let rule = match r.pattern {
@@ -209,7 +214,10 @@ fn custom(text: Option<&str>, start: chrono::NaiveDate, errors: &mut Vec<V>) -> 
     };
     let mut invalid = |message: String| errors.push(V::new(pointer, "invalid_rrule", message));
     let body = text.trim().strip_prefix("RRULE:").unwrap_or(text.trim());
-    if text.len() > MAX_RRULE_LEN || body.contains(['\n', '\r']) || body.to_ascii_uppercase().contains("DTSTART") {
+    if text.chars().count() > MAX_RRULE_LEN
+        || body.contains(['\n', '\r'])
+        || body.to_ascii_uppercase().contains("DTSTART")
+    {
         invalid(format!("give one RRULE line of at most {MAX_RRULE_LEN} characters, without DTSTART"));
         return None;
     }

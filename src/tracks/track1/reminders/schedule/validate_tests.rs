@@ -103,6 +103,15 @@ fn days_out_of_range() {
 }
 
 #[test]
+fn more_days_than_a_week_or_month_has() {
+    let got = errors(recurring(json!({"recurrence": {"pattern": "weekly", "daysOfWeek": [1, 1, 2, 2, 3, 3, 4, 4]}})));
+    assert_eq!(got, [pair("/recurrence/daysOfWeek", "too_many_days")]);
+    let days: Vec<u8> = (0..32).map(|d| d % 31 + 1).collect();
+    let got = errors(recurring(json!({"recurrence": {"pattern": "monthly", "daysOfMonth": days}})));
+    assert_eq!(got, [pair("/recurrence/daysOfMonth", "too_many_days")]);
+}
+
+#[test]
 fn fields_of_another_pattern_are_refused() {
     let got = errors(recurring(json!({"recurrence": {"pattern": "daily", "daysOfMonth": [3], "rrule": "FREQ=DAILY"}})));
     assert_eq!(got, [pair("/recurrence/rrule", "not_applicable"), pair("/recurrence/daysOfMonth", "not_applicable")]);
@@ -114,6 +123,7 @@ fn fields_of_another_pattern_are_refused() {
 fn bad_or_unsupported_rrules() {
     let custom = |rrule: Value| errors(recurring(json!({"recurrence": {"pattern": "custom", "rrule": rrule}})));
     assert_eq!(custom(Value::Null), [pair("/recurrence/rrule", "rrule_required")]);
+    let long = format!("FREQ=DAILY{}", ";INTERVAL=1".repeat(50));
     for bad in [
         "FREQ=SOMETIMES",
         "FREQ=HOURLY",
@@ -121,6 +131,7 @@ fn bad_or_unsupported_rrules() {
         "DTSTART:20260101T000000Z\nRRULE:FREQ=DAILY",
         "FREQ=WEEKLY;BYDAY=XX",
         "",
+        long.as_str(),
     ] {
         assert_eq!(custom(json!(bad)), [pair("/recurrence/rrule", "invalid_rrule")], "{bad}");
     }
