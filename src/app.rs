@@ -76,6 +76,7 @@ struct AppState {
 pub struct Application {
     server: Server,
     port: u16,
+    tracks: Tracks,
 }
 
 impl Application {
@@ -83,6 +84,7 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let stores = prepare_storage(&settings).await?;
         let tracks = Tracks::init(&stores, &settings)?;
+        let background = tracks.clone();
         let doc = gateway::openapi();
         let state = AppState {
             identity: web::Data::new(identity(&settings, &stores)),
@@ -105,10 +107,13 @@ impl Application {
         let server = HttpServer::new(move || app(state.clone()))
             .workers(workers)
             .disable_signals()
+            // Streamed replies (Server-Sent Events) are many small writes: without this, Nagle's
+            // algorithm holds each one until the client's delayed ACK (~40 ms).
+            .tcp_nodelay(true)
             .shutdown_timeout(settings.server.shutdown_timeout_secs)
             .listen(listener)?
             .run();
-        Ok(Self { server, port })
+        Ok(Self { server, port, tracks: background })
     }
 
     /// The port actually bound (useful with port 0).
@@ -119,9 +124,11 @@ impl Application {
     /// Serves until `shutdown` resolves, then stops accepting connections and lets in-flight
     /// requests finish (up to `server.shutdown_timeout_secs`).
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()>) -> std::io::Result<()> {
+        let (stop, stopping) = tokio::sync::watch::channel(false);
+        let jobs = self.tracks.start_background(stopping);
         let handle = self.server.handle();
         let mut server = std::pin::pin!(self.server);
-        tokio::select! {
+        let result = tokio::select! {
             result = &mut server => result,
             () = shutdown => {
                 log::info!("shutting down: draining in-flight requests");
@@ -129,7 +136,13 @@ impl Application {
                 let ((), result) = tokio::join!(handle.stop(true), server);
                 result
             }
+        };
+        // Background jobs finish their current step, then stop.
+        let _ = stop.send(true);
+        for job in jobs {
+            let _ = job.await;
         }
+        result
     }
 }
 

@@ -10,6 +10,18 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RemindersSettings {
+    /// Whether this instance runs the delivery engine's background loop.
+    pub engine_enabled: bool,
+    /// Milliseconds between two engine ticks.
+    pub tick_interval_ms: u64,
+    /// Seconds a claimed delivery stays reserved for the instance sending it.
+    pub lease_secs: u64,
+    /// Seconds ahead of time occurrences are materialised.
+    pub lookahead_secs: u64,
+    /// Minutes after sending an unacknowledged occurrence counts as missed.
+    pub missed_after_minutes: u32,
+    /// Most reminders materialised, and deliveries claimed, per tick.
+    pub batch_size: u32,
     /// SMS through Twilio's Messages API.
     pub sms: SmsSettings,
     /// Email through an SMTP relay.
@@ -151,7 +163,13 @@ impl RemindersSettings {
             ("reminders.email.timeout_secs", email.timeout_secs),
             ("reminders.push.timeout_secs", push.timeout_secs),
         ];
-        if let Some((name, _)) = timeouts.iter().find(|(_, t)| *t == 0) {
+        let engine = [
+            ("reminders.tick_interval_ms", self.tick_interval_ms),
+            ("reminders.lease_secs", self.lease_secs),
+            ("reminders.missed_after_minutes", u64::from(self.missed_after_minutes)),
+            ("reminders.batch_size", u64::from(self.batch_size)),
+        ];
+        if let Some((name, _)) = timeouts.iter().chain(&engine).find(|(_, t)| *t == 0) {
             return Err(key(name, "must be at least 1"));
         }
         Ok(())

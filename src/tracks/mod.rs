@@ -40,7 +40,7 @@ impl Tracks {
         Ok(Self {
             #[cfg(feature = "track1")]
             track1: actix_web::web::Data::new(
-                track1::Track1::init(stores.get(crate::storage::StoreName::Track1))
+                track1::Track1::init(stores.get(crate::storage::StoreName::Track1), settings)
                     .map_err(|e| anyhow::anyhow!("storage.track1: {e}"))?,
             ),
             #[cfg(feature = "track2")]
@@ -63,6 +63,16 @@ impl Tracks {
         Ok(())
     }
 
+    /// Starts each enabled track's background work (Track 1's reminder engine); every job
+    /// ends once `stop` turns true.
+    pub fn start_background(&self, stop: tokio::sync::watch::Receiver<bool>) -> Vec<tokio::task::JoinHandle<()>> {
+        let mut jobs = Vec::new();
+        #[cfg(feature = "track1")]
+        jobs.extend(self.track1.reminders.start(stopped(stop.clone())));
+        let _ = stop;
+        jobs
+    }
+
     /// Registers each track's state as application data.
     pub fn register(&self, cfg: &mut actix_web::web::ServiceConfig) {
         #[cfg(feature = "track1")]
@@ -73,6 +83,12 @@ impl Tracks {
         cfg.app_data(self.track3.clone());
         let _ = cfg;
     }
+}
+
+/// Resolves once `stop` turns true (or its sender is gone).
+#[cfg(feature = "track1")]
+async fn stopped(mut stop: tokio::sync::watch::Receiver<bool>) {
+    let _ = stop.wait_for(|stop| *stop).await;
 }
 
 /// Track 2's state; with Track 1 built in, feedback conversations are analysed by its analyzer.

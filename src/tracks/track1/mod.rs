@@ -30,22 +30,27 @@ pub struct Track1 {
     pub stores: Track1Stores,
     /// Reads free-text answers (the offline analyzer).
     pub analyzer: Arc<dyn FeedbackAnalyzer>,
+    /// Reminders, their delivery engine and inbox.
+    pub reminders: reminders::Reminders,
 }
 
 impl Track1 {
     /// The state over `backend`, with the built-in offline analyzer.
-    pub fn init(backend: &Backend) -> anyhow::Result<Self> {
+    pub fn init(backend: &Backend, settings: &crate::config::Settings) -> anyhow::Result<Self> {
         let analyzer = OfflineAnalyzer::builtin().map_err(|e| anyhow::anyhow!("feedback analyzer data: {e}"))?;
-        Ok(Self { stores: Track1Stores::build(backend), analyzer: Arc::new(analyzer) })
+        let reminders = reminders::Reminders::init(backend, &settings.reminders)?;
+        Ok(Self { stores: Track1Stores::build(backend), analyzer: Arc::new(analyzer), reminders })
     }
 
     /// Creates the MongoDB indexes of Track 1's collections (nothing on SQL backends).
     pub async fn ensure_indexes(backend: &Backend) -> StoreResult<()> {
-        store::ensure_indexes(backend).await
+        store::ensure_indexes(backend).await?;
+        reminders::store::ensure_indexes(backend).await
     }
 }
 
 /// Mounts Track 1's scopes.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(utoipa_actix_web::scope("/feedback").configure(routes::configure));
+    cfg.configure(reminders::configure);
 }

@@ -1,0 +1,179 @@
+//! Step 2: claim due deliveries, send each once, record the outcome (and retries).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::Engine;
+use crate::{
+    gateway::identity::domain::UserId,
+    storage::{StorageError, StoreResult},
+    tracks::track1::reminders::{
+        channels::{OutboundMessage, SendOutcome},
+        domain::{
+            delivery::{Delivery, DeliveryKind, ProviderReport},
+            inbox::InboxItem,
+            Reminder, ReminderId,
+        },
+        rules::{
+            retry::RetryDecision,
+            status::{transition, DeliveryEvent, DeliveryStatus},
+            DeliveryMethod,
+        },
+        store::CounterDelta,
+    },
+};
+
+pub(super) async fn run(engine: &Engine, now: DateTime<Utc>) -> StoreResult<u64> {
+    let lease_until = now + engine.config.lease;
+    let claimed = engine.stores.deliveries.claim(now, &engine.owner, lease_until, engine.config.batch_size).await?;
+    let mut reminders: HashMap<ReminderId, Reminder> = HashMap::new();
+    let attempted = claimed.len() as u64;
+    for d in claimed {
+        if !reminders.contains_key(&d.reminder_id) {
+            match engine.stores.reminders.find(d.reminder_id).await? {
+                Some(r) => reminders.insert(r.id, r),
+                None => continue,
+            };
+        }
+        if let Some(r) = reminders.get(&d.reminder_id) {
+            let id = d.id.0;
+            match send(engine, r, d, now).await {
+                // The lease lapsed and another instance took it over: its outcome stands.
+                Err(StorageError::Conflict(e)) => log::warn!("delivery {id}: {e}"),
+                Err(e) => return Err(e),
+                Ok(()) => {}
+            }
+        }
+    }
+    Ok(attempted)
+}
+
+/// Where a delivery goes: its own recipient (escalations) or the patient's preference.
+fn address(r: &Reminder, d: &Delivery) -> Option<String> {
+    if let Some(to) = &d.recipient {
+        return Some(to.clone());
+    }
+    let prefs = &r.delivery.preferences;
+    match d.method {
+        DeliveryMethod::Sms => prefs.sms.as_ref().filter(|p| p.enabled).map(|p| p.phone.clone()),
+        DeliveryMethod::Email => prefs.email.as_ref().filter(|p| p.enabled).map(|p| p.address.clone()),
+        DeliveryMethod::Push => {
+            prefs.push.as_ref().filter(|p| p.enabled).and_then(|p| p.device_tokens.first().cloned())
+        }
+        DeliveryMethod::InApp => Some(d.user_id.0.to_string()),
+    }
+}
+
+fn content(r: &Reminder, d: &Delivery) -> (String, String) {
+    match d.kind {
+        DeliveryKind::Escalation => (
+            format!("Escalation: {}", r.title),
+            format!(
+                "Patient {} has missed {} reminder(s) in a row: \"{}\" ({}).",
+                r.user_id.0,
+                r.counters.missed_consecutive,
+                r.title,
+                crate::tracks::track1::reminders::domain::name_of(&r.reminder_type)
+            ),
+        ),
+        _ => (r.title.clone(), r.message.clone()),
+    }
+}
+
+async fn send(engine: &Engine, r: &Reminder, mut d: Delivery, now: DateTime<Utc>) -> StoreResult<()> {
+    let (title, body) = content(r, &d);
+    let outcome = match (d.method, address(r, &d)) {
+        (DeliveryMethod::InApp, Some(to)) => in_app(engine, r, &d, &to, title, body, now).await?,
+        (method, Some(to)) => match engine.channels.get(method) {
+            Some(channel) => channel.send(&OutboundMessage { delivery_id: d.id.0, to, title, body }).await,
+            None => SendOutcome::failure(
+                "none",
+                "channel_not_configured",
+                format!("{} is not configured", method.as_str()),
+                false,
+            ),
+        },
+        (method, None) => {
+            SendOutcome::failure("none", "no_address", format!("no enabled {} address", method.as_str()), false)
+        }
+    };
+    let delta = record(r, &mut d, &outcome, now);
+    engine.stores.deliveries.finish_attempt(&d, &engine.owner, &delta).await
+}
+
+/// Stores the inbox item (once per delivery) and announces it.
+async fn in_app(
+    engine: &Engine,
+    r: &Reminder,
+    d: &Delivery,
+    to: &str,
+    title: String,
+    message: String,
+    now: DateTime<Utc>,
+) -> StoreResult<SendOutcome> {
+    let user = Uuid::parse_str(to).map_or(d.user_id, UserId);
+    let item = InboxItem {
+        id: Uuid::now_v7(),
+        user_id: user,
+        delivery_id: d.id,
+        reminder_id: r.id,
+        title,
+        message,
+        created_at: now,
+        read_at: None,
+    };
+    if engine.stores.inbox.put(&item).await? {
+        engine.hub.publish(item.clone());
+    }
+    Ok(SendOutcome {
+        accepted: true,
+        provider: "in_app",
+        provider_message_id: Some(d.id.0.to_string()),
+        provider_status: Some("delivered".into()),
+        cost: Some(0.0),
+        error_code: None,
+        error_message: None,
+        retryable: false,
+        raw_response: json!({"inboxItemId": item.id}),
+    })
+}
+
+/// Applies the outcome to `d` and returns what it adds to the reminder's analytics.
+fn record(r: &Reminder, d: &mut Delivery, o: &SendOutcome, now: DateTime<Utc>) -> CounterDelta {
+    d.provider = ProviderReport {
+        name: Some(o.provider.to_owned()),
+        message_id: o.provider_message_id.clone().or_else(|| d.provider.message_id.clone()),
+        response: Some(o.raw_response.clone()),
+        cost: o.cost,
+        error_code: o.error_code.clone(),
+        error_message: o.error_message.clone(),
+    };
+    d.lease = None;
+    d.due_at = None;
+    d.updated_at = now;
+    if o.accepted {
+        let delivered = d.method == DeliveryMethod::InApp;
+        d.status = if delivered { DeliveryStatus::Delivered } else { DeliveryStatus::Sent };
+        d.sent_at = Some(now);
+        d.delivered_at = delivered.then_some(now);
+        return CounterDelta { sent: 1, delivered: i64::from(delivered), ..CounterDelta::default() };
+    }
+    d.status = transition(DeliveryStatus::Sending, DeliveryEvent::Rejected).map_or(DeliveryStatus::Failed, |t| t.to);
+    match r.delivery.retry_policy.after_failure(d.retry_count, now, o.retryable) {
+        RetryDecision::Retry { at, retry_count, final_attempt } => {
+            d.status = DeliveryStatus::Pending;
+            d.retry_count = retry_count;
+            d.next_retry_at = Some(at);
+            d.due_at = Some(at);
+            d.final_attempt = final_attempt;
+        }
+        RetryDecision::GiveUp => {
+            d.final_attempt = true;
+            d.next_retry_at = None;
+        }
+    }
+    CounterDelta::default()
+}

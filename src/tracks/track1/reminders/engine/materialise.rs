@@ -1,0 +1,77 @@
+//! Step 1: occurrences due within the lookahead become deliveries, idempotently.
+
+use chrono::{DateTime, Utc};
+
+use super::Engine;
+use crate::{
+    storage::{StorageError, StoreResult},
+    tracks::track1::reminders::{
+        domain::{delivery::Delivery, Reminder},
+        rules::{
+            catch_up::{catch_up, CatchUpDecision},
+            status::DeliveryStatus,
+        },
+    },
+};
+
+/// Most occurrences of one reminder materialised per tick (a long outage catches up over
+/// several ticks).
+const MAX_OCCURRENCES_PER_TICK: usize = 50;
+
+pub(super) async fn run(engine: &Engine, now: DateTime<Utc>) -> StoreResult<u64> {
+    let until = now + engine.config.lookahead;
+    let due = engine.stores.reminders.due(until, engine.config.batch_size).await?;
+    let mut created = 0;
+    for reminder in due {
+        created += one(engine, &reminder, now, until).await?;
+    }
+    Ok(created)
+}
+
+async fn one(engine: &Engine, r: &Reminder, now: DateTime<Utc>, until: DateTime<Utc>) -> StoreResult<u64> {
+    let Some(from) = r.next_occurrence_at else { return Ok(0) };
+    let schedule = match r.schedule.clone().validate() {
+        Ok(valid) => valid,
+        Err(e) => {
+            log::error!("reminder {}: stored schedule no longer valid, not materialised: {e}", r.id.0);
+            return Ok(0);
+        }
+    };
+    let mut occurrences = vec![from];
+    let mut next = schedule.next_after(from);
+    while let Some(at) = next.filter(|at| *at <= until && occurrences.len() < MAX_OCCURRENCES_PER_TICK) {
+        occurrences.push(at);
+        next = schedule.next_after(at);
+    }
+    let deliveries: Vec<Delivery> = occurrences
+        .iter()
+        .flat_map(|at| r.delivery.methods.iter().map(move |m| (at, m)))
+        .map(|(at, method)| caught_up(engine, r, Delivery::scheduled(r, *at, *method, now), now))
+        .collect();
+    match engine.stores.reminders.advance(r.id, from, next, &deliveries).await {
+        Ok(n) => Ok(n),
+        // Another instance materialised it first: its deliveries stand.
+        Err(StorageError::Conflict(_)) => Ok(0),
+        Err(e) => Err(e),
+    }
+}
+
+/// Applies the catch-up rule to an occurrence already in the past.
+fn caught_up(engine: &Engine, r: &Reminder, mut d: Delivery, now: DateTime<Utc>) -> Delivery {
+    if d.scheduled_for >= now {
+        return d;
+    }
+    match catch_up(&engine.config.catch_up, r.reminder_type, d.scheduled_for, now, None) {
+        CatchUpDecision::Send { .. } => {}
+        CatchUpDecision::Miss => {
+            d.status = DeliveryStatus::Missed;
+            d.missed_at = Some(now);
+            d.due_at = None;
+        }
+        CatchUpDecision::Skip => {
+            d.status = DeliveryStatus::Skipped;
+            d.due_at = None;
+        }
+    }
+    d
+}
