@@ -22,5 +22,9 @@ mod tokens;
 mod track1;
 #[cfg(feature = "track2")]
 mod track2;
+#[cfg(feature = "track2")]
+mod track2_messages;
+#[cfg(feature = "track2")]
+mod track2_stream;
 #[cfg(feature = "track3")]
 mod track3;
