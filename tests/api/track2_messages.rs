@@ -50,6 +50,10 @@ async fn the_offline_provider_answers_and_the_counters_follow() {
     assert_eq!((c["messageCount"].as_i64(), c["totalTokens"].as_i64()), (Some(4), Some(tokens)));
     assert_eq!(c["lastMessageAt"], second["assistantMessage"]["timestamp"]);
     assert!(c["avgResponseTime"].as_f64().is_some());
+    let summarized = app.send(app.post(&format!("{CONVERSATIONS}/{id}/summary"), Some(&token), &json!({}))).await;
+    let summarized = expect_json(summarized, 200).await;
+    assert!(summarized["title"].as_str().is_some_and(|t| !t.is_empty()), "offline title: {summarized}");
+    assert!(summarized["summary"].as_str().is_some_and(|s| !s.is_empty()));
 }
 
 #[actix_web::test]

@@ -153,7 +153,8 @@ async fn delete_conversation(t2: web::Data<Track2>, caller: AuthUser, id: web::P
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Regenerates the title and summary of the caller's conversation with a network provider.
+/// Regenerates the title and summary of the caller's conversation: written by the user's
+/// provider, or extracted offline when the knowledge-base provider answers.
 #[utoipa::path(
     tag = "track2",
     security(("bearer" = [])),
@@ -162,7 +163,6 @@ async fn delete_conversation(t2: web::Data<Track2>, caller: AuthUser, id: web::P
         (status = 200, description = "The conversation with its new title and summary", body = ChatConversation),
         (status = 403, description = "Not the caller's conversation", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such conversation, or deleted", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Only the offline provider is configured (`not_available_offline`)", body = Problem, content_type = "application/problem+json"),
         (status = 502, description = "The provider's answer was unusable", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "No provider could answer", body = Problem, content_type = "application/problem+json"),
         (status = 504, description = "The provider did not answer in time", body = Problem, content_type = "application/problem+json")
