@@ -206,3 +206,7 @@ fn complete(parts: &[(&str, bool)]) -> Result<(), (String, String)> {
         _ => Ok(()),
     }
 }
+
+#[cfg(test)]
+#[path = "reminders_tests.rs"]
+mod tests;
