@@ -369,7 +369,7 @@ fn check_env_sections(env: &[(String, String)]) -> Result<(), SettingsError> {
 mod tests {
     use super::*;
 
-    fn load(vars: &[(&str, &str)]) -> Result<Settings, String> {
+    pub(super) fn load(vars: &[(&str, &str)]) -> Result<Settings, String> {
         let env = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned()));
         // As `main` prints it: the error and its causes.
         Settings::load_from(Path::new("/nonexistent"), env).map_err(|e| format!("{:#}", anyhow::Error::from(e)))

@@ -133,15 +133,8 @@ impl ChatSettings {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
     use super::*;
-    use crate::config::Settings;
-
-    fn load(vars: &[(&str, &str)]) -> Result<Settings, String> {
-        let env = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned()));
-        Settings::load_from(Path::new("/nonexistent"), env).map_err(|e| format!("{:#}", anyhow::Error::from(e)))
-    }
+    use crate::config::tests::load;
 
     #[test]
     fn defaults_are_offline() {

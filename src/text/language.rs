@@ -73,22 +73,7 @@ pub fn choose<E: LanguageEvidence>(hint: Option<&str>, words: &[String], languag
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
-    struct Stops(Language, &'static [&'static str]);
-
-    impl LanguageEvidence for Stops {
-        fn language(&self) -> Language {
-            self.0
-        }
-        fn evidence(&self, word: &str) -> f64 {
-            if self.1.contains(&word) {
-                1.0
-            } else {
-                0.0
-            }
-        }
-    }
+    use super::{super::stopwords::Stopwords as Stops, *};
 
     fn langs() -> Vec<Stops> {
         vec![Stops(Language::En, &["the", "was"]), Stops(Language::Fr, &["le", "etait", "tres"])]

@@ -30,7 +30,7 @@ const ES: &[&str] = &[
 ];
 
 /// One language's function words as detection evidence.
-struct Stopwords(Language, &'static [&'static str]);
+pub(super) struct Stopwords(pub Language, pub &'static [&'static str]);
 
 impl LanguageEvidence for Stopwords {
     fn language(&self) -> Language {
