@@ -33,6 +33,22 @@ pub enum EmergencyCategory {
     AllergyOrSeizure,
 }
 
+impl EmergencyCategory {
+    /// The snake_case name (as serialised).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ChestPain => "chest_pain",
+            Self::Breathing => "breathing",
+            Self::SuicideOrSelfHarm => "suicide_or_self_harm",
+            Self::SevereBleeding => "severe_bleeding",
+            Self::Stroke => "stroke",
+            Self::Overdose => "overdose",
+            Self::Unconscious => "unconscious",
+            Self::AllergyOrSeizure => "allergy_or_seizure",
+        }
+    }
+}
+
 /// An emergency found in a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Emergency {

@@ -70,3 +70,12 @@ fn replies_in_the_patients_language() {
     assert!(safety_reply("es").contains("emergencias"));
     assert_eq!(safety_reply("rw"), safety_reply("en"));
 }
+
+#[test]
+fn category_names_are_their_serde_names() {
+    for category in
+        [ChestPain, Breathing, SuicideOrSelfHarm, SevereBleeding, Stroke, Overdose, Unconscious, AllergyOrSeizure]
+    {
+        assert_eq!(serde_json::to_value(category).unwrap(), category.as_str());
+    }
+}
