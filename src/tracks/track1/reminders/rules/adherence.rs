@@ -38,6 +38,7 @@ impl Default for AdherenceWindows {
 
 /// How one dose went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[schema(as = ReminderDoseOutcome)]
 #[serde(rename_all = "snake_case")]
 pub enum DoseOutcome {
     /// Acknowledged within the on-time window.
@@ -61,6 +62,7 @@ pub struct Dose {
 
 /// Counts and score over a period.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, ToSchema)]
+#[schema(as = ReminderAdherenceSummary)]
 #[serde(rename_all = "camelCase")]
 pub struct AdherenceSummary {
     /// Doses acknowledged on time.

@@ -22,6 +22,7 @@ pub const MAX_RECIPIENT_LEN: usize = 200;
 
 /// What an escalation rule does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[schema(as = ReminderEscalationAction)]
 #[serde(rename_all = "snake_case")]
 pub enum EscalationAction {
     /// Notify the patient's caregiver.
@@ -34,6 +35,7 @@ pub enum EscalationAction {
 
 /// One of the plan's `smartFeatures.escalationRules`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(as = ReminderEscalationRule)]
 #[serde(rename_all = "camelCase")]
 pub struct EscalationRule {
     /// Consecutive missed occurrences that trigger it, 1–100.
@@ -48,6 +50,7 @@ pub struct EscalationRule {
 
 /// The repeat/fallback part of a reminder's escalation settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[schema(as = ReminderEscalationLadder)]
 #[serde(rename_all = "camelCase")]
 pub struct EscalationLadder {
     /// Minutes between repeats of an unacknowledged occurrence, 0 (none) to 1440.

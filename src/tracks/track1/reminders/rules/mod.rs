@@ -31,6 +31,7 @@ pub enum ReminderType {
 
 /// How a delivery reaches the patient (the plan's `delivery.methods`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[schema(as = ReminderDeliveryMethod)]
 #[serde(rename_all = "snake_case")]
 pub enum DeliveryMethod {
     /// Text message.

@@ -16,6 +16,7 @@ pub const MAX_BACKOFF_MULTIPLIER: f64 = 10.0;
 
 /// The plan's `delivery.retryPolicy`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(as = ReminderRetryPolicy)]
 #[serde(rename_all = "camelCase")]
 pub struct RetryPolicy {
     /// Retries after the first attempt, 0–10.

@@ -17,6 +17,7 @@ use utoipa::ToSchema;
 
 /// Where a delivery stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[schema(as = ReminderDeliveryStatus)]
 #[serde(rename_all = "lowercase")]
 pub enum DeliveryStatus {
     /// Due or waiting for its time (or its retry).

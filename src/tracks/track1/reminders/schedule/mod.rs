@@ -51,6 +51,7 @@ pub const MAX_PREVIEW: usize = 100;
 
 /// One-time or recurring.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(as = ReminderScheduleType)]
 #[serde(rename_all = "snake_case")]
 pub enum ScheduleType {
     /// Fires once, at `scheduledTime`.
@@ -61,6 +62,7 @@ pub enum ScheduleType {
 
 /// How a recurring schedule repeats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(as = ReminderRecurrencePattern)]
 #[serde(rename_all = "lowercase")]
 pub enum RecurrencePattern {
     /// Every `interval` days (optionally only on `daysOfWeek`).
@@ -79,7 +81,7 @@ pub enum RecurrencePattern {
 pub struct ReminderRecurrence {
     /// Repetition pattern.
     pub pattern: RecurrencePattern,
-    /// Every N days, weeks or months (ignored by `custom`: use the RRULE's INTERVAL).
+    /// Every N days, weeks or months (`custom` keeps 1: the RRULE's own INTERVAL counts).
     #[serde(default = "one")]
     #[schema(minimum = 1, maximum = 366, default = 1)]
     pub interval: u32,
