@@ -5,9 +5,9 @@
 //!
 //! A send never returns an error: every outcome, refusals and network failures included, is a
 //! [`SendOutcome`] the engine records on the delivery (`provider.*`) and feeds to the retry
-//! policy through [`SendOutcome::retryable`]. The delivery id travels as the provider's
-//! idempotency key where it has one (Twilio's `I-Twilio-Idempotency-Token`, the email's
-//! `Message-ID`), so a re-send after a crash is recognisable.
+//! policy through [`SendOutcome::retryable`]. The delivery id travels with every message as an
+//! idempotency key (`I-Twilio-Idempotency-Token` for SMS, the email's `Message-ID`, the push
+//! `data.deliveryId`), so a re-send after a crash is recognisable downstream.
 
 pub mod email;
 pub mod push;

@@ -1,7 +1,9 @@
 //! SMS through Twilio's Messages API: `POST {base}/2010-04-01/Accounts/{AccountSid}/Messages.json`
 //! with basic auth `AccountSid:AuthToken`, form fields `To`, `From`, `Body` (and
-//! `StatusCallback` when configured), and the delivery id as `I-Twilio-Idempotency-Token` so a
-//! re-send of the same delivery is not a second message. A 201 answer is a message resource
+//! `StatusCallback` when configured), and the delivery id as `I-Twilio-Idempotency-Token`, so a
+//! provider that de-duplicates on that header (the test fake does; Twilio documents the header
+//! on its own webhooks, and we have not verified that its Messages API honours it) sees a
+//! re-send of the same delivery as the same message. A 201 answer is a message resource
 //! (`sid`, `status`, `price`, `error_code`, `error_message`); a refusal is Twilio's error JSON
 //! (`code`, `message`, `status`, `more_info`).
 
