@@ -17,6 +17,10 @@ mod readiness;
 mod register;
 #[cfg(feature = "track1")]
 mod reminder_channels;
+#[cfg(feature = "track1")]
+mod reminders;
+#[cfg(feature = "track1")]
+mod reminders_engine;
 mod tokens;
 #[cfg(feature = "track1")]
 mod track1;

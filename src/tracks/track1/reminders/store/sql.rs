@@ -85,8 +85,12 @@ pub(super) const INSERT_EVENT: &str = "insert into reminder_delivery_events (eve
     received_at) values ($1, $2, $3, $4) on conflict (event_key) do nothing";
 pub(super) const DELIVERY_FILTER: &str = " where ($1 is null or reminder_id = $1) and ($2 is null or user_id = $2) \
     and ($3 is null or scheduled_for >= $3) and ($4 is null or scheduled_for < $4)";
+/// Scheduled deliveries still on their escalation ladder: sent (or finally failed), neither
+/// acknowledged nor missed, and no other delivery of their occurrence acknowledged.
 pub(super) const UNRESOLVED: &str = "kind = 'scheduled' and status in ('sent', 'delivered', 'failed') \
-    and acknowledged_at is null and missed_at is null and due_at is null and scheduled_for <= $1";
+    and acknowledged_at is null and missed_at is null and due_at is null and scheduled_for <= $1 \
+    and not exists (select 1 from reminder_deliveries a where a.reminder_id = reminder_deliveries.reminder_id \
+    and a.occurrence_at = reminder_deliveries.occurrence_at and a.status = 'acknowledged')";
 
 pub(super) const INBOX_COLUMNS: &str =
     "item_id, user_id, delivery_id, reminder_id, title, message, created_at, read_at";

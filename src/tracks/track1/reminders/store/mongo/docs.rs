@@ -358,16 +358,35 @@ pub(super) fn delivery_filter(f: &DeliveryFilter) -> Document {
     filter
 }
 
-/// Scheduled deliveries whose occurrence is neither acknowledged nor missed yet.
-pub(super) fn unresolved_filter(before: DateTime<Utc>) -> Document {
-    doc! {
-        "kind": "scheduled",
-        "status": { "$in": ["sent", "delivered", "failed"] },
-        "acknowledgedAt": Bson::Null,
-        "missedAt": Bson::Null,
-        "dueAt": Bson::Null,
-        "scheduledFor": { "$lte": date(before) },
-    }
+/// Scheduled deliveries still on their escalation ladder: sent (or finally failed), neither
+/// acknowledged nor missed, and no other delivery of their occurrence acknowledged — oldest
+/// first, at most `limit`.
+pub(super) fn unresolved_pipeline(before: DateTime<Utc>, limit: u32) -> Vec<Document> {
+    let same_occurrence_acknowledged = doc! { "$expr": { "$and": [
+        { "$eq": ["$reminderId", "$$reminder"] },
+        { "$eq": ["$occurrenceAt", "$$occurrence"] },
+        { "$eq": ["$status", "acknowledged"] },
+    ] } };
+    vec![
+        doc! { "$match": {
+            "kind": "scheduled",
+            "status": { "$in": ["sent", "delivered", "failed"] },
+            "acknowledgedAt": Bson::Null,
+            "missedAt": Bson::Null,
+            "dueAt": Bson::Null,
+            "scheduledFor": { "$lte": date(before) },
+        } },
+        doc! { "$sort": { "scheduledFor": 1, "deliveryId": 1 } },
+        doc! { "$lookup": {
+            "from": "reminder_deliveries",
+            "let": { "reminder": "$reminderId", "occurrence": "$occurrenceAt" },
+            "pipeline": [ { "$match": same_occurrence_acknowledged }, { "$limit": 1 } ],
+            "as": "acknowledgedSiblings",
+        } },
+        doc! { "$match": { "acknowledgedSiblings": { "$size": 0 } } },
+        doc! { "$limit": i64::from(limit) },
+        doc! { "$project": { "acknowledgedSiblings": 0 } },
+    ]
 }
 
 /// A `reminder_inbox` document.

@@ -80,7 +80,10 @@ fn filters_name_only_what_is_asked() {
     assert!(reminder_filter(&ReminderFilter::default()).is_empty());
     let f = ReminderFilter { reminder_type: Some(ReminderType::Appointment), ..ReminderFilter::default() };
     assert_eq!(reminder_filter(&f), doc! { "reminderType": "appointment" });
-    let open = unresolved_filter(Utc::now());
-    assert_eq!(open.get_str("kind").unwrap(), "scheduled");
+    let open = unresolved_pipeline(Utc::now(), 10);
+    assert_eq!(open[0].get_document("$match").unwrap().get_str("kind").unwrap(), "scheduled");
+    let lookup = open[2].get_document("$lookup").unwrap();
+    assert_eq!(lookup.get_str("from").unwrap(), "reminder_deliveries");
+    assert_eq!(open[3], doc! { "$match": { "acknowledgedSiblings": { "$size": 0 } } });
     let _ = DeliveryStatus::Pending;
 }

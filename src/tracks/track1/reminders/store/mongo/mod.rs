@@ -29,7 +29,7 @@ use mongodb::{
 
 use self::docs::{
     bson_date, claim_update, claimable, counters_update, delivery_filter, edit_update, in_status, reminder_filter,
-    state_update, unresolved_filter, DeliveryDoc, InboxDoc, ReminderDoc,
+    state_update, unresolved_pipeline, DeliveryDoc, InboxDoc, ReminderDoc,
 };
 use super::{CounterDelta, DeliveryFilter, DeliveryStore, InboxStore, ReminderFilter, ReminderStore, ReminderStores};
 use crate::{
@@ -304,7 +304,9 @@ impl DeliveryStore for MongoReminders {
     }
 
     async fn unresolved(&self, before: DateTime<Utc>, limit: u32) -> StoreResult<Vec<Delivery>> {
-        self.deliveries(unresolved_filter(before), doc! { "scheduledFor": 1, "deliveryId": 1 }, i64::from(limit)).await
+        let docs: Vec<Document> =
+            self.deliveries.aggregate(unresolved_pipeline(before, limit)).await?.try_collect().await?;
+        docs.into_iter().map(|d| Delivery::try_from(bson::from_document::<DeliveryDoc>(d)?)).collect()
     }
 
     async fn list(&self, f: &DeliveryFilter, page: PageRequest) -> StoreResult<Page<Delivery>> {
