@@ -282,3 +282,32 @@ async fn feedback_messages_are_analysed() {
     assert!(analysis["topics"].as_array().is_some_and(|t| !t.is_empty()), "{analysis}");
     assert_eq!(messages(&app, &token, &id).await[0]["feedbackAnalysis"], *analysis);
 }
+
+#[actix_web::test]
+async fn the_context_stays_within_the_configured_budget() {
+    let fake = gemini::start(HOURS).await;
+    let budget = [gemini::env(&fake), vec![("CARECHAT_CHAT__MAX_CONTEXT_MESSAGES".into(), "2".into())]].concat();
+    let Some(app) = chat_app(&budget).await else { return };
+    let (token, id) = patient_in_conversation(&app, "chat").await;
+    for question in ["One?", "Two?", "Three?"] {
+        exchange(&app, &token, &id, question).await;
+    }
+    let last = &fake.requests()[2].body["contents"];
+    let texts: Vec<&str> = last.as_array().unwrap().iter().map(|c| c["parts"][0]["text"].as_str().unwrap()).collect();
+    assert_eq!(texts, ["Two?", HOURS, "Three?"], "the two newest history messages, then the question");
+}
+
+#[actix_web::test]
+async fn messages_posted_at_once_all_count() {
+    let Some(app) = chat_app(&[]).await else { return };
+    let (token, id) = patient_in_conversation(&app, "chat").await;
+    let posts = (0..6).map(|i| say(&app, &token, &id, if i % 2 == 0 { "Opening hours?" } else { "Parking?" }));
+    for response in futures_util::future::join_all(posts).await {
+        assert_eq!(response.status(), 201);
+    }
+    let c = conversation(&app, &token, &id).await;
+    let stored = messages(&app, &token, &id).await;
+    assert_eq!((c["messageCount"].as_i64(), stored.len()), (Some(12), 12));
+    let tokens: i64 = stored.iter().filter_map(|m| m["llmMetadata"]["tokenCount"].as_i64()).sum();
+    assert_eq!(c["totalTokens"].as_i64(), Some(tokens));
+}
