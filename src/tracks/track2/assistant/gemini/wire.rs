@@ -41,11 +41,14 @@ struct GenerationConfig {
 }
 
 impl Request {
-    /// The body for a prompt. Gemini has no system role in `contents`: system messages of the
-    /// history join the system instruction.
+    /// The body for a prompt. Gemini has no system role in `contents` (system messages of the
+    /// history join the system instruction) and rejects a conversation that opens with a model
+    /// turn or repeats a role: leading model turns are dropped (a bounded history may start
+    /// with one) and consecutive turns of one role merged (a question whose reply failed is
+    /// followed by the next question).
     pub fn new(prompt: &Prompt, temperature: f32, max_output_tokens: u32) -> Self {
         let mut system = vec![prompt.system.clone()];
-        let mut contents = Vec::new();
+        let mut contents: Vec<Content> = Vec::new();
         for message in &prompt.messages {
             let role = match message.role {
                 PromptRole::System => {
@@ -53,9 +56,13 @@ impl Request {
                     continue;
                 }
                 PromptRole::User => "user",
+                PromptRole::Assistant if contents.is_empty() => continue,
                 PromptRole::Assistant => "model",
             };
-            contents.push(Content { role: Some(role.into()), parts: vec![text_part(&message.content)] });
+            match contents.last_mut() {
+                Some(last) if last.role.as_deref() == Some(role) => last.parts.push(text_part(&message.content)),
+                _ => contents.push(Content { role: Some(role.into()), parts: vec![text_part(&message.content)] }),
+            }
         }
         Self {
             system_instruction: Content { role: None, parts: vec![text_part(&system.join("\n\n"))] },

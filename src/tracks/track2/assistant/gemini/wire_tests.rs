@@ -43,6 +43,24 @@ fn builds_the_request_body() {
 }
 
 #[test]
+fn contents_open_with_the_user_and_alternate() {
+    let prompt = Prompt {
+        system: "S".into(),
+        messages: vec![
+            PromptMessage::new(PromptRole::Assistant, "earlier answer"),
+            PromptMessage::new(PromptRole::User, "first question (its reply failed)"),
+            PromptMessage::new(PromptRole::User, "second question"),
+        ],
+        temperature: None,
+    };
+    let body = serde_json::to_value(Request::new(&prompt, 0.5, 256)).unwrap();
+    assert_eq!(
+        body["contents"],
+        serde_json::json!([{"role": "user", "parts": [{"text": "first question (its reply failed)"}, {"text": "second question"}]}])
+    );
+}
+
+#[test]
 fn reads_text_finish_reason_model_and_usage() {
     let completion = read(ANSWER).unwrap();
     assert_eq!(completion.content, "We open at 8am.");
