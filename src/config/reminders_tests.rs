@@ -1,13 +1,6 @@
-use std::path::Path;
-
 use secrecy::ExposeSecret;
 
-use crate::config::{Settings, SmtpTls};
-
-fn load(vars: &[(&str, &str)]) -> Result<Settings, String> {
-    let env = vars.iter().map(|(k, v)| (format!("CARECHAT_REMINDERS__{k}"), (*v).to_owned()));
-    Settings::load_from(Path::new("/nonexistent"), env).map_err(|e| format!("{:#}", anyhow::Error::from(e)))
-}
+use crate::config::{tests::load, SmtpTls};
 
 #[test]
 fn no_channel_is_configured_by_default() {
@@ -20,37 +13,54 @@ fn no_channel_is_configured_by_default() {
 
 #[test]
 fn a_complete_channel_is_configured() {
-    let r = load(&[("SMS__ACCOUNT_SID", "AC1"), ("SMS__AUTH_TOKEN", "t"), ("SMS__FROM_NUMBER", "+15005550006")])
-        .unwrap()
-        .reminders;
+    let r = load(&[
+        ("CARECHAT_REMINDERS__SMS__ACCOUNT_SID", "AC1"),
+        ("CARECHAT_REMINDERS__SMS__AUTH_TOKEN", "t"),
+        ("CARECHAT_REMINDERS__SMS__FROM_NUMBER", "+15005550006"),
+    ])
+    .unwrap()
+    .reminders;
     assert!(r.sms.is_configured());
     assert_eq!(r.sms.auth_token.expose_secret(), "t");
     // Environment values are parsed as numbers when they look like one: the `+` comes back.
     assert_eq!(r.sms.from_number, "+15005550006");
-    let r = load(&[("SMS__ACCOUNT_SID", "AC1"), ("SMS__AUTH_TOKEN", "t"), ("SMS__FROM_NUMBER", "12345")]).unwrap();
+    let r = load(&[
+        ("CARECHAT_REMINDERS__SMS__ACCOUNT_SID", "AC1"),
+        ("CARECHAT_REMINDERS__SMS__AUTH_TOKEN", "t"),
+        ("CARECHAT_REMINDERS__SMS__FROM_NUMBER", "12345"),
+    ])
+    .unwrap();
     assert_eq!(r.reminders.sms.from_number, "12345", "a short code stays as it is");
 }
 
 #[test]
 fn a_half_configured_channel_names_the_missing_key() {
-    let err = load(&[("SMS__ACCOUNT_SID", "AC1"), ("SMS__FROM_NUMBER", "+15005550006")]).unwrap_err();
+    let err = load(&[
+        ("CARECHAT_REMINDERS__SMS__ACCOUNT_SID", "AC1"),
+        ("CARECHAT_REMINDERS__SMS__FROM_NUMBER", "+15005550006"),
+    ])
+    .unwrap_err();
     assert!(err.contains("reminders.sms.auth_token"), "{err}");
-    let err = load(&[("PUSH__PROJECT_ID", "p")]).unwrap_err();
+    let err = load(&[("CARECHAT_REMINDERS__PUSH__PROJECT_ID", "p")]).unwrap_err();
     assert!(err.contains("reminders.push.access_token"), "{err}");
-    let err = load(&[("EMAIL__HOST", "smtp.example")]).unwrap_err();
+    let err = load(&[("CARECHAT_REMINDERS__EMAIL__HOST", "smtp.example")]).unwrap_err();
     assert!(err.contains("reminders.email.from"), "{err}");
 }
 
 #[test]
 fn bad_values_name_their_key() {
-    let err = load(&[("EMAIL__HOST", "smtp.example"), ("EMAIL__FROM", "not a mailbox")]).unwrap_err();
+    let err = load(&[
+        ("CARECHAT_REMINDERS__EMAIL__HOST", "smtp.example"),
+        ("CARECHAT_REMINDERS__EMAIL__FROM", "not a mailbox"),
+    ])
+    .unwrap_err();
     assert!(err.contains("reminders.email.from"), "{err}");
-    let err = load(&[("SMS__BASE_URL", "ftp://twilio")]).unwrap_err();
+    let err = load(&[("CARECHAT_REMINDERS__SMS__BASE_URL", "ftp://twilio")]).unwrap_err();
     assert!(err.contains("reminders.sms.base_url"), "{err}");
-    let err = load(&[("SMS__STATUS_CALLBACK_URL", "callback")]).unwrap_err();
+    let err = load(&[("CARECHAT_REMINDERS__SMS__STATUS_CALLBACK_URL", "callback")]).unwrap_err();
     assert!(err.contains("reminders.sms.status_callback_url"), "{err}");
-    let err = load(&[("EMAIL__TLS", "ssl")]).unwrap_err();
+    let err = load(&[("CARECHAT_REMINDERS__EMAIL__TLS", "ssl")]).unwrap_err();
     assert!(err.contains("tls"), "{err}");
-    let err = load(&[("PUSH__TIMEOUT_SECS", "0")]).unwrap_err();
+    let err = load(&[("CARECHAT_REMINDERS__PUSH__TIMEOUT_SECS", "0")]).unwrap_err();
     assert!(err.contains("reminders.push.timeout_secs"), "{err}");
 }
