@@ -39,6 +39,25 @@ pub enum ChatError {
     Storage(#[from] StorageError),
 }
 
+impl ChatError {
+    /// Maps a store error about conversation `id`: `NotFound` becomes `conversation_not_found`.
+    pub fn of_conversation(id: Uuid) -> impl Fn(StorageError) -> Self {
+        move |err| match err {
+            StorageError::NotFound => Self::ConversationNotFound(id),
+            other => Self::Storage(other),
+        }
+    }
+
+    /// Maps a store error about message `id`: `NotFound` and `Conflict` get their own codes.
+    pub fn of_message(id: Uuid) -> impl Fn(StorageError) -> Self {
+        move |err| match err {
+            StorageError::NotFound => Self::MessageNotFound(id),
+            StorageError::Conflict(_) => Self::MessageChanged(id),
+            other => Self::Storage(other),
+        }
+    }
+}
+
 impl ApiErrorCode for ChatError {
     fn status(&self) -> StatusCode {
         match self {

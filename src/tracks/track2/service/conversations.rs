@@ -3,7 +3,7 @@
 use super::Result;
 use crate::{
     gateway::identity::domain::{Page, PageRequest},
-    storage::{self, StorageError},
+    storage,
     tracks::track2::{
         domain::{
             Conversation, ConversationFilter, ConversationId, ConversationPatch, ConversationStatus, NewConversation,
@@ -35,18 +35,12 @@ pub async fn list(stores: &Track2Stores, filter: &ConversationFilter, page: Page
 
 /// Applies `patch` and returns the conversation as stored.
 pub async fn update(stores: &Track2Stores, id: ConversationId, patch: &ConversationPatch) -> Result<Conversation> {
-    stores.conversations.update(id, patch, storage::now()).await.map_err(|e| match e {
-        StorageError::NotFound => ChatError::ConversationNotFound(id.0),
-        other => other.into(),
-    })?;
+    stores.conversations.update(id, patch, storage::now()).await.map_err(ChatError::of_conversation(id.0))?;
     visible(stores, id).await
 }
 
 /// Soft-deletes: the conversation and its messages stay stored, hidden from their owner.
 pub async fn delete(stores: &Track2Stores, id: ConversationId) -> Result<()> {
     let patch = ConversationPatch { status: Some(ConversationStatus::Deleted), ..Default::default() };
-    stores.conversations.update(id, &patch, storage::now()).await.map_err(|e| match e {
-        StorageError::NotFound => ChatError::ConversationNotFound(id.0),
-        other => other.into(),
-    })
+    stores.conversations.update(id, &patch, storage::now()).await.map_err(ChatError::of_conversation(id.0))
 }

@@ -4,8 +4,8 @@ use super::{ChatPrefs, Result};
 use crate::{
     storage,
     tracks::track2::{
-        assistant::{language, PromptMessage, PromptRole, ProviderName},
-        domain::{Conversation, ConversationId, ConversationPatch, Message, MessageRole},
+        assistant::{language, PromptMessage, ProviderName},
+        domain::{Conversation, ConversationId, ConversationPatch, Message},
         error::ChatError,
         Track2,
     },
@@ -31,10 +31,8 @@ pub async fn translate(
     } else {
         t2.assistant.translate(&message.content, target, preferred).await?.content
     };
-    t2.stores.messages.set_translation(message.id, target, &text, storage::now()).await.map_err(|e| match e {
-        storage::StorageError::NotFound => ChatError::MessageNotFound(message.id.0),
-        other => other.into(),
-    })?;
+    let stored = t2.stores.messages.set_translation(message.id, target, &text, storage::now()).await;
+    stored.map_err(ChatError::of_message(message.id.0))?;
     message.translated_content.insert(target.to_owned(), text);
     Ok(message)
 }
@@ -49,14 +47,7 @@ pub async fn summarize(
 ) -> Result<Conversation> {
     let conversation = super::conversations::visible(&t2.stores, id).await?;
     let recent = t2.stores.messages.recent(id, SUMMARY_WINDOW).await?;
-    let transcript: Vec<PromptMessage> = recent
-        .iter()
-        .filter_map(|m| match m.role {
-            MessageRole::User => Some(PromptMessage::new(PromptRole::User, m.content.clone())),
-            MessageRole::Assistant => Some(PromptMessage::new(PromptRole::Assistant, m.content.clone())),
-            MessageRole::System => None,
-        })
-        .collect();
+    let transcript: Vec<PromptMessage> = recent.iter().filter_map(super::reply::prompt_of).collect();
     let generated = t2.assistant.summarize(&transcript, preferred).await?;
     let title = (!keep_title || conversation.title.is_none()).then_some(generated.title);
     let patch = ConversationPatch { title, summary: Some(generated.summary), ..Default::default() };

@@ -3,7 +3,7 @@
 use super::Result;
 use crate::{
     gateway::identity::domain::{Page, PageRequest, UserId},
-    storage::{self, StorageError},
+    storage,
     tracks::track2::{
         domain::{Conversation, Message, MessageId, MessageRole},
         error::ChatError,
@@ -38,11 +38,7 @@ pub async fn edit(
         return Err(ChatError::NotEditable);
     }
     let after = before.edited(content, reason, storage::now());
-    stores.messages.edit(&before, &after).await.map_err(|e| match e {
-        StorageError::NotFound => ChatError::MessageNotFound(id.0),
-        StorageError::Conflict(_) => ChatError::MessageChanged(id.0),
-        other => other.into(),
-    })?;
+    stores.messages.edit(&before, &after).await.map_err(ChatError::of_message(id.0))?;
     Ok(after)
 }
 

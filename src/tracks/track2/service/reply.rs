@@ -10,7 +10,7 @@
 
 use super::{extras, ChatPrefs, Result};
 use crate::{
-    storage::{self, StorageError},
+    storage,
     tracks::track2::{
         assistant::{language, safety, AssistantError, Completion, CompletionRequest, PromptMessage, PromptRole},
         domain::{
@@ -150,25 +150,25 @@ pub fn log_failure(user: &Message, err: &AssistantError) {
 }
 
 async fn append(t2: &Track2, message: &Message) -> Result<()> {
-    t2.stores.messages.append(message).await.map_err(|e| match e {
-        StorageError::NotFound => ChatError::ConversationNotFound(message.conversation_id.0),
-        other => other.into(),
-    })
+    t2.stores.messages.append(message).await.map_err(ChatError::of_conversation(message.conversation_id.0))
 }
 
 /// The earlier messages as provider context, oldest first, within the `[chat]` budget.
 async fn history(t2: &Track2, conversation: &Conversation, current: &Message) -> Result<Vec<PromptMessage>> {
     let recent = t2.stores.messages.recent(conversation.id, HISTORY_WINDOW).await?;
-    let prompts: Vec<PromptMessage> = recent
-        .iter()
-        .filter(|m| m.id != current.id && !m.incomplete)
-        .filter_map(|m| match m.role {
-            MessageRole::User => Some(PromptMessage::new(PromptRole::User, m.content.clone())),
-            MessageRole::Assistant => Some(PromptMessage::new(PromptRole::Assistant, m.content.clone())),
-            MessageRole::System => None,
-        })
-        .collect();
+    let prompts: Vec<PromptMessage> =
+        recent.iter().filter(|m| m.id != current.id && !m.incomplete).filter_map(prompt_of).collect();
     Ok(t2.assistant.bound_history(&prompts))
+}
+
+/// A stored message as provider context (system messages are never replayed).
+pub fn prompt_of(message: &Message) -> Option<PromptMessage> {
+    let role = match message.role {
+        MessageRole::User => PromptRole::User,
+        MessageRole::Assistant => PromptRole::Assistant,
+        MessageRole::System => return None,
+    };
+    Some(PromptMessage::new(role, message.content.clone()))
 }
 
 fn reply_to(conversation: &Conversation, user: &Message, text: String, language: Option<String>) -> Message {
