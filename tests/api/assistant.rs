@@ -288,13 +288,15 @@ async fn safety_replies_name_the_configured_emergency_number() {
 }
 
 #[tokio::test]
-async fn the_fake_rejects_a_wrong_key_like_the_real_api() {
+async fn the_fakes_refuse_what_the_real_apis_refuse() {
     let fake: FakeLlm = gemini::start(HOURS).await;
     let mut wrong = gemini::env(&fake);
     wrong[1].1 = "wrong".into();
     let err = assistant(wrong).complete(request("Hours?")).await.unwrap_err();
-    assert!(
-        matches!(&err, AssistantError::Rejected { status: 401, detail, .. } if detail.contains("PERMISSION_DENIED")),
-        "{err}"
-    );
+    let rejected = |err: &AssistantError, want: u16, text: &str| matches!(err, AssistantError::Rejected { status, detail, .. } if *status == want && detail.contains(text));
+    assert!(rejected(&err, 400, "API key not valid"), "{err}");
+    let mut other_model = groq::env(&groq::start(HOURS).await);
+    other_model[2].1 = "llama-unknown".into();
+    let err = assistant(other_model).complete(request("Hours?")).await.unwrap_err();
+    assert!(rejected(&err, 404, "does not exist"), "{err}");
 }

@@ -42,10 +42,24 @@ impl Wire for Gemini {
         request.path.contains(":streamGenerateContent")
     }
 
-    fn accepts(&self, request: &Recorded) -> bool {
-        let path_ok = request.path == format!("/v1beta/models/{MODEL}:generateContent")
-            || request.path == format!("/v1beta/models/{MODEL}:streamGenerateContent?alt=sse");
-        path_ok && request.method == "POST" && request.header("x-goog-api-key") == Some(API_KEY)
+    fn check(&self, request: &Recorded) -> Result<(), (u16, String)> {
+        let generate = format!("/v1beta/models/{MODEL}:generateContent");
+        let stream = format!("/v1beta/models/{MODEL}:streamGenerateContent?alt=sse");
+        if request.method != "POST" || (request.path != generate && request.path != stream) {
+            return Err((404, "Requested entity was not found.".into()));
+        }
+        if request.header("x-goog-api-key") != Some(API_KEY) {
+            return Err((400, "API key not valid. Please pass a valid API key.".into()));
+        }
+        let roles: Vec<&str> = request.body["contents"]
+            .as_array()
+            .map(|c| c.iter().map(|c| c["role"].as_str().unwrap_or("user")).collect())
+            .unwrap_or_default();
+        let alternating = roles.first() == Some(&"user") && roles.windows(2).all(|w| w[0] != w[1]);
+        if !alternating {
+            return Err((400, "Please ensure that multiturn requests alternate between user and model.".into()));
+        }
+        Ok(())
     }
 
     fn answer(&self, text: &str) -> Value {
@@ -75,6 +89,7 @@ impl Wire for Gemini {
         let kind = match status {
             400 => "INVALID_ARGUMENT",
             401 | 403 => "PERMISSION_DENIED",
+            404 => "NOT_FOUND",
             429 => "RESOURCE_EXHAUSTED",
             503 => "UNAVAILABLE",
             _ => "INTERNAL",

@@ -32,11 +32,23 @@ impl Wire for Groq {
         request.body["stream"] == json!(true)
     }
 
-    fn accepts(&self, request: &Recorded) -> bool {
-        request.method == "POST"
-            && request.path == "/openai/v1/chat/completions"
-            && request.header("authorization") == Some(&format!("Bearer {API_KEY}"))
-            && request.body["model"] == json!(MODEL)
+    fn check(&self, request: &Recorded) -> Result<(), (u16, String)> {
+        if request.method != "POST" || request.path != "/openai/v1/chat/completions" {
+            return Err((404, format!("Unknown request URL: {} {}", request.method, request.path)));
+        }
+        if request.header("authorization") != Some(&format!("Bearer {API_KEY}")) {
+            return Err((401, "Invalid API Key".into()));
+        }
+        if request.body["model"] != json!(MODEL) {
+            return Err((
+                404,
+                format!("The model `{}` does not exist or you do not have access to it.", request.body["model"]),
+            ));
+        }
+        if request.body["messages"].as_array().is_none_or(Vec::is_empty) {
+            return Err((400, "'messages' : minimum number of items is 1".into()));
+        }
+        Ok(())
     }
 
     fn answer(&self, text: &str) -> Value {
@@ -65,6 +77,7 @@ impl Wire for Groq {
     fn error(&self, status: u16, message: &str) -> Value {
         let (kind, code) = match status {
             401 => ("invalid_request_error", "invalid_api_key"),
+            404 => ("invalid_request_error", "model_not_found"),
             429 => ("tokens", "rate_limit_exceeded"),
             400..=499 => ("invalid_request_error", "invalid_request"),
             _ => ("internal_server_error", "internal_error"),

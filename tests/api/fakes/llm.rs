@@ -54,8 +54,9 @@ impl Recorded {
 pub trait Wire: Send + Sync + 'static {
     /// Whether the request asks for a stream.
     fn is_stream(&self, request: &Recorded) -> bool;
-    /// Whether the path and credentials are the ones the real API wants.
-    fn accepts(&self, request: &Recorded) -> bool;
+    /// The status and message the real API answers a request it refuses (wrong path, key,
+    /// model or body shape) with.
+    fn check(&self, request: &Recorded) -> Result<(), (u16, String)>;
     /// A whole answer's JSON body.
     fn answer(&self, text: &str) -> Value;
     /// The SSE `data:` payloads streaming `pieces` (end marker included when the API has one).
@@ -121,9 +122,8 @@ impl FakeLlm {
             state.requests.push(request.clone());
             state.script.pop_front().unwrap_or_else(|| self.default.clone())
         };
-        if !wire.accepts(&request) {
-            let body = wire.error(401, "invalid API key or path");
-            return respond_json(&mut socket, 401, &body, None).await;
+        if let Err((status, message)) = wire.check(&request) {
+            return respond_json(&mut socket, status, &wire.error(status, &message), None).await;
         }
         let stream = wire.is_stream(&request);
         match reply {
