@@ -98,11 +98,7 @@ impl Assistant {
     pub async fn complete(&self, request: CompletionRequest) -> Result<Completion, AssistantError> {
         let prompt = self.prompt(&request);
         let chain = self.chain(request.preferred_provider);
-        self.first_success(&chain, |p| {
-            let prompt = prompt.clone();
-            async move { p.complete(&prompt).await }
-        })
-        .await
+        self.complete_with(&chain, &prompt).await
     }
 
     /// Answers the user's message as a stream. Retries and fallback happen only until the
@@ -127,11 +123,7 @@ impl Assistant {
     ) -> Result<Completion, AssistantError> {
         let chain = self.network_chain(preferred, "translation")?;
         let prompt = prompts::translation(text, target_language);
-        self.first_success(&chain, |p| {
-            let prompt = prompt.clone();
-            async move { p.complete(&prompt).await }
-        })
-        .await
+        self.complete_with(&chain, &prompt).await
     }
 
     /// A title and summary of a conversation: written by the network provider, or extracted
@@ -146,11 +138,7 @@ impl Assistant {
             self.inner.local.summary_completion(transcript)
         } else {
             let prompt = prompts::summary(transcript, self.inner.max_context_tokens);
-            self.first_success(&chain, |p| {
-                let prompt = prompt.clone();
-                async move { p.complete(&prompt).await }
-            })
-            .await?
+            self.complete_with(&chain, &prompt).await?
         };
         let (title, summary) = prompts::parse_summary(&completion)?;
         Ok(TitleAndSummary { title, summary, completion })
@@ -199,6 +187,15 @@ impl Assistant {
         Ok(chain)
     }
 
+    /// One whole answer to `prompt` from the chain.
+    async fn complete_with(
+        &self,
+        chain: &[Arc<dyn LlmProvider>],
+        prompt: &Prompt,
+    ) -> Result<Completion, AssistantError> {
+        self.first_success(chain, |p| async move { p.complete(prompt).await }).await
+    }
+
     /// Runs `call` on each provider of the chain with retries, returning the first success or
     /// the last provider's error.
     async fn first_success<T, F, Fut>(&self, chain: &[Arc<dyn LlmProvider>], call: F) -> Result<T, AssistantError>
@@ -226,6 +223,7 @@ impl Assistant {
                 }
             }
         }
+        // `chain()` never returns an empty chain, so `last` is always set here.
         Err(last.unwrap_or(AssistantError::NotAvailableOffline { feature: "the assistant" }))
     }
 }
