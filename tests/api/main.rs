@@ -20,6 +20,8 @@ mod reminder_channels;
 #[cfg(feature = "track1")]
 mod reminders;
 #[cfg(feature = "track1")]
+mod reminders_callbacks;
+#[cfg(feature = "track1")]
 mod reminders_engine;
 mod tokens;
 #[cfg(feature = "track1")]

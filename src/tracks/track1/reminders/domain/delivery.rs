@@ -190,6 +190,15 @@ impl Delivery {
         next
     }
 
+    /// The `number`th snooze of `self`: the same message on the same channel at `due` (a repeat
+    /// the patient asked for).
+    pub fn snoozed(&self, reminder: &Reminder, number: u32, due: DateTime<Utc>, now: DateTime<Utc>) -> Self {
+        let key = format!("{}:snooze:{number}", self.idempotency_key);
+        let mut next = Self::pending(reminder, key, DeliveryKind::Repeat, self.method, self.occurrence_at, due, now);
+        next.recipient.clone_from(&self.recipient);
+        next
+    }
+
     /// The notification escalation rule `rule` raises for the streak that began at
     /// `streak_started_at`: once per streak, by its key.
     pub fn escalation(

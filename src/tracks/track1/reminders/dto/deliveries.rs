@@ -13,7 +13,11 @@ use crate::{
             delivery::{Delivery, DeliveryContext, DeliveryKind, ProviderReport, UserResponse},
             inbox::InboxItem,
         },
-        rules::{status::DeliveryStatus, DeliveryMethod},
+        rules::{
+            adherence::{AdherenceSummary, DoseOutcome},
+            status::DeliveryStatus,
+            DeliveryMethod,
+        },
     },
 };
 
@@ -190,4 +194,57 @@ pub struct ReminderInboxPage {
     pub per_page: u32,
     /// Messages in all.
     pub total: u64,
+}
+
+/// The patient snoozes a delivery.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeliverySnoozeRequest {
+    /// Minutes until it is sent again, 5–1440.
+    #[validate(range(min = 5, max = 1440))]
+    #[schema(minimum = 5, maximum = 1440, example = 15)]
+    pub minutes: u32,
+}
+
+/// The period (and, for staff, the patient) of an adherence report.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AdherenceQuery {
+    /// Start of the period (inclusive), RFC 3339.
+    pub from: DateTime<Utc>,
+    /// End of the period (exclusive), after `from` and at most 366 days later.
+    pub to: DateTime<Utc>,
+    /// The patient (staff roles; patients get their own).
+    pub user_id: Option<Uuid>,
+}
+
+/// One dose of an adherence report.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ReminderDose {
+    /// Its reminder.
+    pub reminder_id: Uuid,
+    /// When it was due.
+    pub scheduled_for: DateTime<Utc>,
+    /// Earliest acknowledgement on any channel.
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    /// On time, late, missed or pending.
+    pub outcome: DoseOutcome,
+}
+
+/// Adherence over a period: every dose and the PDC-style score (≥ 0.8 is adherent).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ReminderAdherenceReport {
+    /// Start of the period.
+    pub from: DateTime<Utc>,
+    /// End of the period.
+    pub to: DateTime<Utc>,
+    /// The zone whose days are counted.
+    pub timezone: String,
+    /// Counts and score.
+    pub summary: AdherenceSummary,
+    /// Every dose, in time order.
+    pub doses: Vec<ReminderDose>,
 }

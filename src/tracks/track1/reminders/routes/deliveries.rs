@@ -11,18 +11,23 @@ use uuid::Uuid;
 
 use crate::{
     gateway::{
-        error::{ApiResult, Problem},
+        error::{ApiResult, FieldViolation, Problem},
         extract::{ValidatedJson, ValidatedQuery},
-        identity::{domain::UserId, dto::page_request, guard::AuthUser, Identity},
+        identity::{domain::UserId, dto::page_request, error::IdentityError, guard::AuthUser, Identity},
     },
     tracks::track1::{
         reminders::{
-            domain::{delivery::DeliveryId, inbox::InboxItem, ReminderId},
+            domain::{
+                delivery::{Delivery, DeliveryId},
+                inbox::InboxItem,
+                ReminderId,
+            },
             dto::deliveries::{
-                DeliveryAcknowledgeRequest, DeliveryPage, DeliveryPageQuery, DeliveryView, ReminderInboxItem,
-                ReminderInboxPage,
+                DeliveryAcknowledgeRequest, DeliveryPage, DeliveryPageQuery, DeliverySnoozeRequest, DeliveryView,
+                ReminderInboxItem, ReminderInboxPage,
             },
             error::ReminderError,
+            rules::snooze::snooze_until,
             service::{self, deliveries},
             store::{DeliveryFilter, InboxStore},
         },
@@ -35,7 +40,7 @@ const STREAM_POLL: Duration = Duration::from_secs(2);
 
 /// Registers the delivery and inbox routes.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(inbox).service(inbox_stream).service(acknowledge).service(reminder_deliveries);
+    cfg.service(inbox).service(inbox_stream).service(acknowledge).service(snooze).service(reminder_deliveries);
 }
 
 /// A reminder's deliveries, latest scheduled first.
@@ -94,14 +99,54 @@ async fn acknowledge(
     id: web::Path<Uuid>,
     body: ValidatedJson<DeliveryAcknowledgeRequest>,
 ) -> ApiResult<web::Json<DeliveryView>> {
+    let d = own_delivery(&t1, &caller, *id).await?;
     let store = t1.reminders.stores.deliveries.as_ref();
-    let d = deliveries::get(store, DeliveryId(*id)).await?;
-    if d.user_id != caller.id {
-        let refused = crate::gateway::identity::error::IdentityError::Forbidden("only the patient acknowledges");
-        return Err(ReminderError::from(refused).into());
-    }
     let d = deliveries::acknowledge(store, d, body.0, t1.reminders.engine.clock().now()).await?;
     Ok(web::Json(d.into()))
+}
+
+/// The patient snoozes a delivery (their own): the same message goes out again on the same
+/// channel after `minutes`, as a new delivery.
+#[utoipa::path(
+    tag = "track1",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Delivery id")),
+    request_body = DeliverySnoozeRequest,
+    responses(
+        (status = 201, description = "The delivery that will follow", body = DeliveryView),
+        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the patient's delivery", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such delivery", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not sent yet, or acknowledged (`illegal_delivery_transition`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Snooze out of range", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/deliveries/{id}/snooze")]
+async fn snooze(
+    t1: web::Data<Track1>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+    body: ValidatedJson<DeliverySnoozeRequest>,
+) -> ApiResult<HttpResponse> {
+    let stores = &t1.reminders.stores;
+    let d = own_delivery(&t1, &caller, *id).await?;
+    let reminder = service::get(stores.reminders.as_ref(), d.reminder_id).await?;
+    let now = t1.reminders.engine.clock().now();
+    let until = snooze_until(now, body.0.minutes).map_err(|e| {
+        let message = e.to_string();
+        ReminderError::Invalid(vec![FieldViolation { pointer: "/minutes".into(), code: "range".into(), message }])
+    })?;
+    let next = deliveries::snooze(stores.deliveries.as_ref(), &reminder, &d, until, now).await?;
+    Ok(HttpResponse::Created().json(DeliveryView::from(next)))
+}
+
+/// The caller's own delivery; anyone else's is refused.
+async fn own_delivery(t1: &Track1, caller: &AuthUser, id: Uuid) -> ApiResult<Delivery> {
+    let d = deliveries::get(t1.reminders.stores.deliveries.as_ref(), DeliveryId(id)).await?;
+    if d.user_id != caller.id {
+        return Err(ReminderError::from(IdentityError::Forbidden("only the patient answers their reminders")).into());
+    }
+    Ok(d)
 }
 
 /// The caller's in-app inbox, newest first.

@@ -2,6 +2,8 @@
 //! inbox (`deliveries.rs`). Patients reach their own reminders; staff roles reach any, and
 //! their access to a patient's reminder is audited.
 
+mod adherence;
+mod callbacks;
 mod deliveries;
 
 use actix_web::{get, patch, post, web, HttpResponse};
@@ -31,6 +33,8 @@ use crate::{
 /// Registers the reminder routes (fixed paths before `/{id}`).
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.configure(deliveries::configure)
+        .configure(callbacks::configure)
+        .configure(adherence::configure)
         .service(create_reminder)
         .service(list_reminders)
         .service(get_reminder)

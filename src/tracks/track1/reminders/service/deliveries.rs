@@ -7,12 +7,15 @@ use crate::{
     gateway::identity::domain::{Page, PageRequest},
     storage::StorageError,
     tracks::track1::reminders::{
-        domain::delivery::{Delivery, DeliveryId, UserResponse},
+        domain::{
+            delivery::{Delivery, DeliveryId, UserResponse},
+            Reminder,
+        },
         dto::deliveries::DeliveryAcknowledgeRequest,
         error::ReminderError,
         rules::{
             analytics::response_time_secs,
-            status::{transition, DeliveryEvent},
+            status::{transition, DeliveryEvent, DeliveryStatus, IllegalTransition},
         },
         store::{CounterDelta, DeliveryFilter, DeliveryStore, Streak},
     },
@@ -66,4 +69,23 @@ pub async fn acknowledge(
 /// A page of deliveries.
 pub async fn list(store: &dyn DeliveryStore, filter: &DeliveryFilter, page: PageRequest) -> Result<Page<Delivery>> {
     Ok(store.list(filter, page).await?)
+}
+
+/// Snoozes a sent (or missed) delivery: the same message goes out again on the same channel at
+/// `until`, as a new delivery of the same occurrence.
+pub async fn snooze(
+    store: &dyn DeliveryStore,
+    reminder: &Reminder,
+    d: &Delivery,
+    until: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Delivery> {
+    if !matches!(d.status, DeliveryStatus::Sent | DeliveryStatus::Delivered | DeliveryStatus::Missed) {
+        return Err(ReminderError::DeliveryState(IllegalTransition { from: d.status, event: DeliveryEvent::Retry }));
+    }
+    let earlier = store.of_occurrence(d.reminder_id, d.occurrence_at).await?;
+    let number = earlier.iter().filter(|s| s.idempotency_key.contains(":snooze:")).count() as u32 + 1;
+    let next = d.snoozed(reminder, number, until, now);
+    store.insert_new(std::slice::from_ref(&next)).await?;
+    Ok(next)
 }

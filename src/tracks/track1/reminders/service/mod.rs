@@ -2,6 +2,8 @@
 //! rule checked, every problem listed with its pointer), the life cycle, previews. Callers
 //! have checked who may act on the reminder; deliveries are in [`deliveries`].
 
+pub mod adherence;
+pub mod callbacks;
 pub mod deliveries;
 
 use chrono::{DateTime, Duration, Utc};

@@ -280,6 +280,10 @@ impl DeliveryStore for MongoReminders {
             }
         }
         if self.deliveries.update_one(in_status(d.id, from), state_update(d)?).await?.matched_count == 0 {
+            if let Some(key) = event_key {
+                // Not applied: let the caller retry the same event on the fresh state.
+                self.events.delete_one(doc! { "eventKey": key }).await?;
+            }
             return Err(StorageError::Conflict(format!("delivery {} changed meanwhile", d.id.0)));
         }
         self.bump(d.reminder_id, delta).await?;
