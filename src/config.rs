@@ -12,8 +12,8 @@ use crate::storage::{BackendKind, StoreName};
 
 mod chat;
 mod reminders;
-pub use reminders::{EmailSettings, PushSettings, RemindersSettings, SmsSettings, SmtpTls, WebhookSettings};
 pub use chat::{ChatSettings, LocalSettings, ProviderChoice, ProviderSettings, RetrySettings};
+pub use reminders::{EmailSettings, PushSettings, RemindersSettings, SmsSettings, SmtpTls, WebhookSettings};
 
 /// The documented defaults, compiled in.
 const DEFAULTS: &str = include_str!("../config/default.toml");
@@ -203,8 +203,7 @@ pub struct ClinicSettings {
 
 fn time_zone<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<chrono_tz::Tz, D::Error> {
     let name = String::deserialize(deserializer)?;
-    name.parse()
-        .map_err(|_| serde::de::Error::custom(format!("`{name}` is not an IANA time zone, e.g. Europe/Paris")))
+    name.parse().map_err(|_| serde::de::Error::custom(format!("`{name}` is not an IANA time zone, e.g. Europe/Paris")))
 }
 
 /// `[log]`.

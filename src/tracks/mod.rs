@@ -7,6 +7,8 @@ pub mod track1;
 pub mod track2;
 #[cfg(feature = "track3")]
 pub mod track3;
+#[cfg(all(feature = "track1", feature = "track3"))]
+pub mod donor_recall;
 
 use crate::storage::Stores;
 
@@ -30,6 +32,8 @@ pub struct Tracks {
     track2: actix_web::web::Data<track2::Track2>,
     #[cfg(feature = "track3")]
     track3: actix_web::web::Data<track3::Track3>,
+    #[cfg(all(feature = "track1", feature = "track3"))]
+    donor_recall: std::sync::Arc<donor_recall::DonorRecallBridge>,
 }
 
 impl Tracks {
@@ -37,19 +41,25 @@ impl Tracks {
     /// suit its track.
     pub fn init(stores: &Stores, settings: &crate::config::Settings) -> anyhow::Result<Self> {
         let _ = (stores, settings);
+        #[cfg(feature = "track1")]
+        let track1 = actix_web::web::Data::new(
+            track1::Track1::init(stores.get(crate::storage::StoreName::Track1), settings)
+                .map_err(|e| anyhow::anyhow!("storage.track1: {e}"))?,
+        );
+        #[cfg(feature = "track3")]
+        let track3 = actix_web::web::Data::new(track3::Track3::init(
+            stores.get(crate::storage::StoreName::Track3),
+            &settings.blood,
+        )?);
         Ok(Self {
+            #[cfg(all(feature = "track1", feature = "track3"))]
+            donor_recall: std::sync::Arc::new(recall_bridge(stores, settings, &track1, &track3)?),
             #[cfg(feature = "track1")]
-            track1: actix_web::web::Data::new(
-                track1::Track1::init(stores.get(crate::storage::StoreName::Track1), settings)
-                    .map_err(|e| anyhow::anyhow!("storage.track1: {e}"))?,
-            ),
+            track1,
             #[cfg(feature = "track2")]
             track2: actix_web::web::Data::new(chat_state(stores, settings)?),
             #[cfg(feature = "track3")]
-            track3: actix_web::web::Data::new(track3::Track3::init(
-                stores.get(crate::storage::StoreName::Track3),
-                &settings.blood,
-            )?),
+            track3,
         })
     }
 
@@ -70,6 +80,12 @@ impl Tracks {
         let mut jobs = Vec::new();
         #[cfg(feature = "track1")]
         jobs.extend(self.track1.reminders.start(stopped(stop.clone())));
+        // Recalls ride on the reminder engine: off with it (as in tests, which step their own).
+        #[cfg(all(feature = "track1", feature = "track3"))]
+        if self.track1.reminders.settings.engine_enabled {
+            let (bridge, stop) = (self.donor_recall.clone(), stopped(stop.clone()));
+            jobs.push(tokio::spawn(async move { bridge.run(RECALL_PASS_EVERY, stop).await }));
+        }
         let _ = stop;
         jobs
     }
@@ -84,6 +100,30 @@ impl Tracks {
         cfg.app_data(self.track3.clone());
         let _ = cfg;
     }
+}
+
+/// How often due donor recalls are turned into reminders.
+#[cfg(all(feature = "track1", feature = "track3"))]
+const RECALL_PASS_EVERY: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+/// The donor-recall bridge over Track 3's recalls, the accounts and Track 1's reminders.
+#[cfg(all(feature = "track1", feature = "track3"))]
+fn recall_bridge(
+    stores: &Stores,
+    settings: &crate::config::Settings,
+    track1: &track1::Track1,
+    track3: &track3::Track3,
+) -> anyhow::Result<donor_recall::DonorRecallBridge> {
+    use track1::reminders::{channels::ProviderChannels, rules::DeliveryMethod};
+    let configured = ProviderChannels::from_settings(&settings.reminders)?;
+    let channels = [DeliveryMethod::Sms, DeliveryMethod::Email].into_iter().filter(|m| configured.get(*m).is_some());
+    Ok(donor_recall::DonorRecallBridge::new(
+        track3.stores.recalls.clone(),
+        crate::gateway::identity::store::IdentityStores::build(stores.get(crate::storage::StoreName::Identity)).users,
+        track1.reminders.stores.reminders.clone(),
+        channels.collect(),
+        settings.clinic.time_zone,
+    ))
 }
 
 /// Resolves once `stop` turns true (or its sender is gone).

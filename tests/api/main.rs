@@ -5,6 +5,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod admin;
+#[cfg(all(feature = "track1", feature = "track3"))]
+mod donor_recall;
 #[cfg(feature = "track2")]
 mod assistant;
 mod fakes;

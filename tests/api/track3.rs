@@ -5,7 +5,7 @@
 #[path = "track3_errors.rs"]
 mod errors;
 #[path = "track3_flow.rs"]
-mod flow;
+pub mod flow;
 #[path = "track3_request_errors.rs"]
 mod request_errors;
 #[path = "track3_requests.rs"]
