@@ -1,4 +1,4 @@
-//! Message bodies, and the Server-Sent Events of a streamed reply.
+//! Message bodies.
 
 use std::collections::BTreeMap;
 
@@ -10,7 +10,7 @@ use validator::Validate;
 
 use super::language_tag;
 use crate::{
-    gateway::{error::Problem, identity::domain::Page},
+    gateway::identity::domain::Page,
     tracks::track2::domain::{
         ContentType, EditRecord, LlmMetadata, Message, MessageAnalysis, MessageContext, MessageFlag, MessageRole,
     },
@@ -158,51 +158,5 @@ impl MessagePage {
     /// The page's messages as views.
     pub fn of(page: Page<Message>, number: u32, per_page: u32) -> Self {
         Self { items: page.items.into_iter().map(Into::into).collect(), page: number, per_page, total: page.total }
-    }
-}
-
-/// The `data` of a `delta` event: the next piece of the reply.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ChatDelta {
-    /// Text to append to what came before.
-    pub text: String,
-}
-
-/// One Server-Sent Event of a streamed reply, framed as `event: <event>` and `data: <JSON>`
-/// lines: first `message` (the stored user message), then any number of `delta`, then either
-/// `done` (the stored reply, with `llmMetadata` and its token usage) or `error` (a problem; the
-/// text received so far is stored as an `incomplete` reply).
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(tag = "event", content = "data", rename_all = "snake_case")]
-pub enum ChatStreamEvent {
-    /// The stored user message.
-    Message(ChatMessage),
-    /// The next piece of the reply.
-    Delta(ChatDelta),
-    /// The stored reply; the last event.
-    Done(ChatMessage),
-    /// The provider or the store failed; the last event.
-    Error(Problem),
-}
-
-impl ChatStreamEvent {
-    /// The event as an SSE frame.
-    pub fn frame(&self) -> String {
-        let (event, data) = match self {
-            Self::Message(m) | Self::Done(m) => (self.name(), serde_json::to_string(m)),
-            Self::Delta(d) => (self.name(), serde_json::to_string(d)),
-            Self::Error(p) => (self.name(), serde_json::to_string(p)),
-        };
-        // JSON never holds a raw newline, so one `data:` line carries it.
-        format!("event: {event}\ndata: {}\n\n", data.unwrap_or_else(|_| "{}".to_owned()))
-    }
-
-    fn name(&self) -> &'static str {
-        match self {
-            Self::Message(_) => "message",
-            Self::Delta(_) => "delta",
-            Self::Done(_) => "done",
-            Self::Error(_) => "error",
-        }
     }
 }

@@ -3,12 +3,13 @@
 
 mod conversations;
 mod messages;
+mod stream;
 
 use serde::Deserialize;
 use utoipa::IntoParams;
 use validator::{Validate, ValidationError};
 
-pub use self::{conversations::*, messages::*};
+pub use self::{conversations::*, messages::*, stream::*};
 
 /// Language tags as requests give them: `en`, `fr`, `pt-br`.
 pub const LANGUAGE_PATTERN: &str = r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$";
