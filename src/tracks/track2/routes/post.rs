@@ -2,7 +2,7 @@
 
 use std::convert::Infallible;
 
-use actix_web::{http::header, post, web, Either, HttpRequest, HttpResponse};
+use actix_web::{http::header, post, web, HttpRequest, HttpResponse};
 use futures_util::{stream, StreamExt};
 use uuid::Uuid;
 
@@ -70,18 +70,18 @@ async fn post_message(
     id: web::Path<Uuid>,
     query: ValidatedQuery<PostMessageQuery>,
     body: ValidatedJson<PostMessageRequest>,
-) -> ApiResult<Either<HttpResponse, HttpResponse>> {
+) -> ApiResult<HttpResponse> {
     let conversation = owned(&t2, &caller, *id).await?;
     let prefs = prefs_of(&identity, &caller).await?;
     let b = body.0;
     let input = UserInput { content: b.content, reply_to: b.reply_to_message_id.map(MessageId), context: b.context };
     if query.0.stream.unwrap_or(false) || wants_events(&request) {
         let (user, events) = service::stream::start(&t2, conversation, prefs, input).await?;
-        return Ok(Either::Right(sse(user, events)));
+        return Ok(sse(user, events));
     }
     let exchange = service::reply::post(&t2, &conversation, &prefs, input).await?;
     let body = MessageExchange { user_message: exchange.user.into(), assistant_message: exchange.assistant.into() };
-    Ok(Either::Left(HttpResponse::Created().json(body)))
+    Ok(HttpResponse::Created().json(body))
 }
 
 fn wants_events(request: &HttpRequest) -> bool {

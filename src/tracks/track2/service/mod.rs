@@ -38,3 +38,4 @@ impl ChatPrefs {
         }
     }
 }
+
