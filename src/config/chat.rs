@@ -90,7 +90,8 @@ impl ProviderSettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LocalSettings {
-    /// Folder of Markdown files (relative paths: to the working directory).
+    /// Folder of Markdown files (relative paths: to the working directory); empty: the example
+    /// knowledge base compiled into the binary.
     pub knowledge_dir: PathBuf,
     /// Lowest retrieval score of an answer; below it the assistant says it does not know.
     pub min_score: f64,
@@ -141,7 +142,7 @@ mod tests {
         let chat = load(&[]).unwrap().chat;
         assert_eq!(chat.default_provider, ProviderChoice::Auto);
         assert!(!chat.gemini.is_configured() && !chat.groq.is_configured());
-        assert_eq!(chat.local.knowledge_dir, PathBuf::from("config/knowledge"));
+        assert_eq!(chat.local.knowledge_dir, PathBuf::new(), "the compiled-in examples");
     }
 
     #[test]

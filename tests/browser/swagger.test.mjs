@@ -259,3 +259,32 @@ test('a new patient authorizes in Swagger UI and calls GET /api/v1/auth/me', { t
         await context.close();
     }
 });
+
+test('the chat stream operation shows its Server-Sent Events format', { timeout: 60_000 }, async () => {
+    const page = await browser.newPage();
+    page.setDefaultTimeout(STEP_TIMEOUT);
+    const path = '/api/v1/chat/conversations/{id}/messages';
+    try {
+        await page.goto(`${base}/docs/`);
+        const block = page
+            .locator('.opblock.opblock-post')
+            .filter({ has: page.locator(`.opblock-summary-path[data-path="${path}"]`) });
+        await block.waitFor();
+        await block.locator(`.opblock-summary-path[data-path="${path}"]`).click();
+        // The events, in order, as the operation's description lists them.
+        const description = block.locator('.opblock-description-wrapper').filter({ hasText: 'event: delta' });
+        await description.waitFor();
+        const text = await description.innerText();
+        for (const event of ['event: message', 'event: delta', 'event: done', 'event: error']) {
+            assert.ok(text.includes(event), `the description lacks "${event}": ${text}`);
+        }
+        // The 200 answer is the event stream, with the events' data schema beside it.
+        const streamed = block.locator('tr.response[data-code="200"]');
+        await streamed.waitFor();
+        const mediaTypes = await streamed.locator('select option').allInnerTexts();
+        assert.ok(mediaTypes.includes('text/event-stream'), `200 media types: ${mediaTypes}`);
+        assert.ok((await block.locator('tr.response[data-code="201"]').count()) === 1, 'the JSON answer is 201');
+    } finally {
+        await page.close();
+    }
+});

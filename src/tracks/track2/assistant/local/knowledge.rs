@@ -15,6 +15,28 @@ pub struct Passage {
     pub text: String,
 }
 
+/// The example knowledge base of `config/knowledge/`, compiled in so that the binary answers
+/// offline wherever it runs (`[chat.local] knowledge_dir = ""`): `(file stem, Markdown)`.
+const BUILTIN: [(&str, &str); 7] = [
+    ("appointments", include_str!("../../../../../config/knowledge/appointments.md")),
+    ("billing-and-insurance", include_str!("../../../../../config/knowledge/billing-and-insurance.md")),
+    ("lab-results", include_str!("../../../../../config/knowledge/lab-results.md")),
+    ("opening-hours", include_str!("../../../../../config/knowledge/opening-hours.md")),
+    ("parking-and-access", include_str!("../../../../../config/knowledge/parking-and-access.md")),
+    ("prescriptions", include_str!("../../../../../config/knowledge/prescriptions.md")),
+    ("vaccinations", include_str!("../../../../../config/knowledge/vaccinations.md")),
+];
+
+/// The passages of the compiled-in example knowledge base, in file-name order.
+pub fn builtin() -> Vec<Passage> {
+    BUILTIN.iter().flat_map(|(stem, text)| split(&title_of(stem), text)).collect()
+}
+
+/// A file stem as a fallback document title: `lab-results` → `lab results`.
+fn title_of(stem: &str) -> String {
+    stem.replace(['-', '_'], " ")
+}
+
 /// Every passage of every `*.md` file in `dir`, in file-name order.
 pub fn load(dir: &Path) -> anyhow::Result<Vec<Passage>> {
     let entries =
@@ -28,7 +50,7 @@ pub fn load(dir: &Path) -> anyhow::Result<Vec<Passage>> {
     let mut passages = Vec::new();
     for file in files {
         let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
-        let name = file.file_stem().map(|s| s.to_string_lossy().replace(['-', '_'], " ")).unwrap_or_default();
+        let name = file.file_stem().map(|s| title_of(&s.to_string_lossy())).unwrap_or_default();
         passages.extend(split(&name, &text));
     }
     Ok(passages)
@@ -100,5 +122,11 @@ mod tests {
         let passages = load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/config/knowledge"))).unwrap();
         assert!(passages.len() >= 20, "{}", passages.len());
         assert!(load(Path::new("/nonexistent/knowledge")).is_err());
+    }
+
+    #[test]
+    fn the_compiled_in_copy_is_the_whole_shipped_folder() {
+        let folder = load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/config/knowledge"))).unwrap();
+        assert_eq!(builtin(), folder, "a file added to config/knowledge/ must be listed in BUILTIN");
     }
 }

@@ -32,10 +32,13 @@ pub struct LocalProvider {
 }
 
 impl LocalProvider {
-    /// Loads `[chat.local] knowledge_dir`; fails when the folder cannot be read.
+    /// Loads `[chat.local] knowledge_dir` (empty: the compiled-in example knowledge base); fails
+    /// when the folder cannot be read.
     pub fn load(settings: &LocalSettings) -> anyhow::Result<Self> {
-        let passages = knowledge::load(&settings.knowledge_dir)?;
-        log::info!("chat: {} knowledge-base passages from {}", passages.len(), settings.knowledge_dir.display());
+        let dir = &settings.knowledge_dir;
+        let passages = if dir.as_os_str().is_empty() { knowledge::builtin() } else { knowledge::load(dir)? };
+        let source = if dir.as_os_str().is_empty() { "the built-in examples".into() } else { dir.display().to_string() };
+        log::info!("chat: {} knowledge-base passages from {source}", passages.len());
         Ok(Self::new(passages, settings.min_score, settings.max_passages))
     }
 
