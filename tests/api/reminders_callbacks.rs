@@ -188,17 +188,27 @@ async fn the_inbox_stream_pushes_new_reminders_and_snooze_sends_again() {
     let (token, _, _) = app.register_patient().await;
     let at = soon();
     let r = create(&app, &token, &one_time(at, json!({"methods": ["in_app"]}))).await;
-    let stream = app.send(app.get("/api/v1/reminders/inbox/stream", Some(&token))).await;
+    let stream = app.send(app.get("/api/v1/reminders/inbox/stream?timeoutSecs=20", Some(&token))).await;
     assert_eq!(stream.headers()["content-type"], "text/event-stream");
     let mut body = stream.bytes_stream();
     let clock = ManualClock::at(at);
     let engine = engine(&app, &clock).await;
     engine.tick().await.unwrap();
-    let chunk = tokio::time::timeout(std::time::Duration::from_secs(10), body.next()).await.unwrap().unwrap().unwrap();
-    let text = String::from_utf8_lossy(&chunk);
-    assert!(text.starts_with("event: reminder\n"), "{text}");
+    let mut text = String::new();
+    while !text.contains("event: reminder") {
+        let chunk =
+            tokio::time::timeout(std::time::Duration::from_secs(10), body.next()).await.unwrap().unwrap().unwrap();
+        text.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(text.starts_with("retry: 1000\n\n"), "{text}");
     assert!(text.contains("\"title\":\"Lab results\""), "{text}");
 
+    // A connection ends after its timeout (clients reconnect), resuming from Last-Event-ID.
+    let id_line = text.lines().find(|l| l.starts_with("id: ")).unwrap().trim_start_matches("id: ").to_owned();
+    let short = app.get("/api/v1/reminders/inbox/stream?timeoutSecs=1", Some(&token)).header("Last-Event-ID", id_line);
+    let rest =
+        tokio::time::timeout(std::time::Duration::from_secs(10), app.send(short).await.text()).await.unwrap().unwrap();
+    assert_eq!(rest, "retry: 1000\n\n", "nothing newer than the last event");
     let delivered = deliveries(&app, &token, &r).await.remove(0);
     let id = delivered["deliveryId"].as_str().unwrap();
     let snooze = app.post(&format!("/api/v1/reminders/deliveries/{id}/snooze"), Some(&token), &json!({"minutes": 15}));

@@ -1,12 +1,11 @@
 //! Step 2: claim due deliveries, send each once, record the outcome (and retries).
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
+use futures_util::{stream, StreamExt};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::Engine;
+use super::{Engine, CONCURRENCY};
 use crate::{
     gateway::identity::domain::UserId,
     storage::{StorageError, StoreResult},
@@ -15,7 +14,7 @@ use crate::{
         domain::{
             delivery::{Delivery, DeliveryKind, ProviderReport},
             inbox::InboxItem,
-            Reminder, ReminderId,
+            Reminder,
         },
         rules::{
             retry::RetryDecision,
@@ -29,26 +28,28 @@ use crate::{
 pub(super) async fn run(engine: &Engine, now: DateTime<Utc>) -> StoreResult<u64> {
     let lease_until = now + engine.config.lease;
     let claimed = engine.stores.deliveries.claim(now, &engine.owner, lease_until, engine.config.batch_size).await?;
-    let mut reminders: HashMap<ReminderId, Reminder> = HashMap::new();
     let attempted = claimed.len() as u64;
-    for d in claimed {
-        if !reminders.contains_key(&d.reminder_id) {
-            match engine.stores.reminders.find(d.reminder_id).await? {
-                Some(r) => reminders.insert(r.id, r),
-                None => continue,
-            };
-        }
-        if let Some(r) = reminders.get(&d.reminder_id) {
-            let id = d.id.0;
-            match send(engine, r, d, now).await {
-                // The lease lapsed and another instance took it over: its outcome stands.
-                Err(StorageError::Conflict(e)) => log::warn!("delivery {id}: {e}"),
-                Err(e) => return Err(e),
-                Ok(()) => {}
-            }
-        }
+    // Providers answer in tens or hundreds of milliseconds: send several at once.
+    let sends = claimed.into_iter().map(|d| attempt(engine, d, now));
+    let mut sends = stream::iter(sends).buffer_unordered(CONCURRENCY);
+    while let Some(result) = sends.next().await {
+        result?;
     }
     Ok(attempted)
+}
+
+/// One claimed delivery: sent and recorded; a lease lost meanwhile is logged, not an error.
+async fn attempt(engine: &Engine, d: Delivery, now: DateTime<Utc>) -> StoreResult<()> {
+    let id = d.id.0;
+    let Some(reminder) = engine.stores.reminders.find(d.reminder_id).await? else { return Ok(()) };
+    match send(engine, &reminder, d, now).await {
+        // The lease lapsed and another instance took it over: its outcome stands.
+        Err(StorageError::Conflict(e)) => {
+            log::warn!("delivery {id}: {e}");
+            Ok(())
+        }
+        other => other,
+    }
 }
 
 /// Where a delivery goes: its own recipient (escalations) or the patient's preference.

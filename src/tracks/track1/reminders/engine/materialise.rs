@@ -1,8 +1,9 @@
 //! Step 1: occurrences due within the lookahead become deliveries, idempotently.
 
 use chrono::{DateTime, Utc};
+use futures_util::{stream, StreamExt};
 
-use super::Engine;
+use super::{Engine, CONCURRENCY};
 use crate::{
     storage::{StorageError, StoreResult},
     tracks::track1::reminders::{
@@ -21,9 +22,13 @@ const MAX_OCCURRENCES_PER_TICK: usize = 50;
 pub(super) async fn run(engine: &Engine, now: DateTime<Utc>) -> StoreResult<u64> {
     let until = now + engine.config.lookahead;
     let due = engine.stores.reminders.due(until, engine.config.batch_size).await?;
+    // Futures built by a plain iterator: a stream `map` closure over borrowed items trips the
+    // compiler's `Send` inference for the spawned engine loop.
+    let runs = due.into_iter().map(|r| async move { one(engine, &r, now, until).await });
+    let mut runs = stream::iter(runs).buffer_unordered(CONCURRENCY);
     let mut created = 0;
-    for reminder in due {
-        created += one(engine, &reminder, now, until).await?;
+    while let Some(n) = runs.next().await {
+        created += n?;
     }
     Ok(created)
 }

@@ -35,6 +35,9 @@ use super::{
 };
 use crate::{config::RemindersSettings, storage::StoreResult};
 
+/// Reminders materialised, and deliveries sent, at once within one step.
+const CONCURRENCY: usize = 16;
+
 /// The engine's limits, from `[reminders]`.
 #[derive(Debug, Clone, Copy)]
 pub struct EngineConfig {

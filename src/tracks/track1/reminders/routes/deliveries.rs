@@ -1,46 +1,37 @@
-//! A reminder's deliveries, the patient's acknowledgement, and the in-app inbox (list and a
-//! server-sent-events stream of new items).
-
-use std::{collections::HashSet, time::Duration};
+//! A reminder's deliveries, the patient's acknowledgement and snooze, and the in-app inbox
+//! list (its live stream is `stream.rs`).
 
 use actix_web::{get, post, web, HttpResponse};
-use chrono::{DateTime, Utc};
-use futures_util::stream;
-use tokio::sync::broadcast::{error::RecvError, Receiver};
 use uuid::Uuid;
 
 use crate::{
     gateway::{
         error::{ApiResult, FieldViolation, Problem},
         extract::{ValidatedJson, ValidatedQuery},
-        identity::{domain::UserId, dto::page_request, error::IdentityError, guard::AuthUser, Identity},
+        identity::{dto::page_request, error::IdentityError, guard::AuthUser, Identity},
     },
     tracks::track1::{
         reminders::{
             domain::{
                 delivery::{Delivery, DeliveryId},
-                inbox::InboxItem,
                 ReminderId,
             },
             dto::deliveries::{
                 DeliveryAcknowledgeRequest, DeliveryPage, DeliveryPageQuery, DeliverySnoozeRequest, DeliveryView,
-                ReminderInboxItem, ReminderInboxPage,
+                ReminderInboxPage,
             },
             error::ReminderError,
             rules::snooze::snooze_until,
             service::{self, deliveries},
-            store::{DeliveryFilter, InboxStore},
+            store::DeliveryFilter,
         },
         Track1,
     },
 };
 
-/// How often a connected stream also asks the store, for items other instances delivered.
-const STREAM_POLL: Duration = Duration::from_secs(2);
-
 /// Registers the delivery and inbox routes.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(inbox).service(inbox_stream).service(acknowledge).service(snooze).service(reminder_deliveries);
+    cfg.service(inbox).service(acknowledge).service(snooze).service(reminder_deliveries);
 }
 
 /// A reminder's deliveries, latest scheduled first.
@@ -170,78 +161,4 @@ async fn inbox(
     let found = t1.reminders.stores.inbox.list(caller.id, page).await.map_err(ReminderError::from)?;
     let items = found.items.into_iter().map(Into::into).collect();
     Ok(web::Json(ReminderInboxPage { items, page: page.page, per_page: page.per_page, total: found.total }))
-}
-
-/// New inbox messages as they arrive (`text/event-stream`, one `reminder` event per message,
-/// its data a `ReminderInboxItem`). Messages delivered by this instance arrive at once, others
-/// within a few seconds.
-#[utoipa::path(
-    tag = "track1",
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "An endless event stream of ReminderInboxItem", content_type = "text/event-stream", body = String),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json")
-    )
-)]
-#[get("/inbox/stream")]
-async fn inbox_stream(t1: web::Data<Track1>, caller: AuthUser) -> HttpResponse {
-    let watch = Watch {
-        user: caller.id,
-        since: t1.reminders.engine.clock().now(),
-        rx: t1.reminders.hub.subscribe(),
-        store: t1.reminders.stores.inbox.clone(),
-        seen: HashSet::new(),
-        queue: Vec::new(),
-        poll: tokio::time::interval(STREAM_POLL),
-    };
-    let events = stream::unfold(watch, |mut w| async move {
-        let item = w.next().await;
-        Some((Ok::<_, actix_web::Error>(web::Bytes::from(sse(&item))), w))
-    });
-    HttpResponse::Ok().content_type("text/event-stream").insert_header(("cache-control", "no-cache")).streaming(events)
-}
-
-fn sse(item: &InboxItem) -> String {
-    let data = serde_json::to_string(&ReminderInboxItem::from(item.clone())).unwrap_or_default();
-    format!("event: reminder\nid: {}\ndata: {data}\n\n", item.id)
-}
-
-/// One client's view of its inbox: the live broadcast plus a periodic store poll.
-struct Watch {
-    user: UserId,
-    since: DateTime<Utc>,
-    rx: Receiver<InboxItem>,
-    store: std::sync::Arc<dyn InboxStore>,
-    seen: HashSet<Uuid>,
-    queue: Vec<InboxItem>,
-    poll: tokio::time::Interval,
-}
-
-impl Watch {
-    async fn next(&mut self) -> InboxItem {
-        loop {
-            if let Some(item) = self.queue.pop() {
-                if self.seen.insert(item.id) {
-                    return item;
-                }
-                continue;
-            }
-            tokio::select! {
-                got = self.rx.recv() => match got {
-                    Ok(item) if item.user_id == self.user => self.queue.push(item),
-                    Ok(_) | Err(RecvError::Lagged(_)) => {}
-                    Err(RecvError::Closed) => std::future::pending::<()>().await,
-                },
-                _ = self.poll.tick() => {
-                    if let Ok(mut items) = self.store.since(self.user, self.since, 100).await {
-                        if let Some(last) = items.last() {
-                            self.since = last.created_at;
-                        }
-                        items.reverse();
-                        self.queue.extend(items);
-                    }
-                }
-            }
-        }
-    }
 }

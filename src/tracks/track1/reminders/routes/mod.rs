@@ -5,6 +5,7 @@
 mod adherence;
 mod callbacks;
 mod deliveries;
+mod stream;
 
 use actix_web::{get, patch, post, web, HttpResponse};
 use uuid::Uuid;
@@ -33,6 +34,7 @@ use crate::{
 /// Registers the reminder routes (fixed paths before `/{id}`).
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.configure(deliveries::configure)
+        .configure(stream::configure)
         .configure(callbacks::configure)
         .configure(adherence::configure)
         .service(create_reminder)
