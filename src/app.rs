@@ -16,6 +16,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
+    analytics::{self, Analytics, AnalyticsModule, AnalyticsState},
     config::{ClinicSettings, CorsSettings, Settings},
     gateway::{
         self,
@@ -39,6 +40,7 @@ pub async fn prepare_storage(settings: &Settings) -> anyhow::Result<Stores> {
     stores.migrate().await.context("applying migrations")?;
     gateway::identity::store::ensure_indexes(stores.get(StoreName::Identity)).await.context("identity indexes")?;
     Tracks::ensure_indexes(&stores).await.context("track indexes")?;
+    crate::analytics::ensure_indexes(stores.get(StoreName::Analytics)).await.context("analytics indexes")?;
     Ok(stores)
 }
 
@@ -70,6 +72,8 @@ struct AppState {
     body_limit: BodyLimit,
     cors: CorsSettings,
     clinic: web::Data<ClinicSettings>,
+    analytics: web::Data<AnalyticsState>,
+    recorder: web::Data<Analytics>,
 }
 
 /// A built server, bound and ready to run.
@@ -77,6 +81,7 @@ pub struct Application {
     server: Server,
     port: u16,
     tracks: Tracks,
+    analytics_writer: analytics::writer::Writer,
 }
 
 impl Application {
@@ -86,16 +91,25 @@ impl Application {
         let tracks = Tracks::init(&stores, &settings)?;
         let background = tracks.clone();
         let doc = gateway::openapi();
+        let metrics = Metrics::new()?;
+        let analytics = AnalyticsModule::init(
+            stores.get(StoreName::Analytics),
+            &settings.analytics,
+            settings.clinic.time_zone,
+            Some(metrics.registry()),
+        )?;
         let state = AppState {
             identity: web::Data::new(identity(&settings, &stores)),
             tracks,
             stores: web::Data::new(stores),
-            metrics: web::Data::new(Metrics::new()?),
+            metrics: web::Data::new(metrics),
             route_table: web::Data::new(RouteTable::from_openapi(&doc, &[gateway::OPENAPI_PATH, "/docs"])),
             doc: Arc::new(doc),
             body_limit: BodyLimit(settings.server.json_limit_bytes),
             cors: settings.cors.clone(),
             clinic: web::Data::new(settings.clinic.clone()),
+            analytics: web::Data::from(analytics.state),
+            recorder: web::Data::new(analytics.recorder),
         };
         let address = (settings.server.host.as_str(), settings.server.port);
         let listener = TcpListener::bind(address).with_context(|| format!("binding {}:{}", address.0, address.1))?;
@@ -113,7 +127,7 @@ impl Application {
             .shutdown_timeout(settings.server.shutdown_timeout_secs)
             .listen(listener)?
             .run();
-        Ok(Self { server, port, tracks: background })
+        Ok(Self { server, port, tracks: background, analytics_writer: analytics.writer })
     }
 
     /// The port actually bound (useful with port 0).
@@ -126,6 +140,10 @@ impl Application {
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()>) -> std::io::Result<()> {
         let (stop, stopping) = tokio::sync::watch::channel(false);
         let jobs = self.tracks.start_background(stopping);
+        let (stop_writer, writer_stopping) = tokio::sync::oneshot::channel::<()>();
+        let writer = tokio::spawn(self.analytics_writer.run(async {
+            let _ = writer_stopping.await;
+        }));
         let handle = self.server.handle();
         let mut server = std::pin::pin!(self.server);
         let result = tokio::select! {
@@ -142,6 +160,9 @@ impl Application {
         for job in jobs {
             let _ = job.await;
         }
+        // Last, so the events of the requests and jobs above are written before the exit.
+        let _ = stop_writer.send(());
+        let _ = writer.await;
         result
     }
 }
@@ -176,6 +197,8 @@ fn app(
         .app_data(state.route_table)
         .app_data(state.body_limit)
         .app_data(state.clinic)
+        .app_data(state.analytics)
+        .app_data(state.recorder)
         .app_data(extract::path_config())
         .configure(|cfg| state.tracks.register(cfg))
         .default_service(web::to(fallback::not_matched))

@@ -10,8 +10,10 @@ use serde::Deserialize;
 
 use crate::storage::{BackendKind, StoreName};
 
+mod analytics;
 mod chat;
 mod reminders;
+pub use analytics::AnalyticsSettings;
 pub use chat::{ChatSettings, LocalSettings, ProviderChoice, ProviderSettings, RetrySettings};
 pub use reminders::{EmailSettings, PushSettings, RemindersSettings, SmsSettings, SmtpTls, WebhookSettings};
 
@@ -22,7 +24,8 @@ pub const DEV_JWT_SECRET: &str = "dev-only-secret-change-me-in-production-012345
 /// Profiles in which the development secret is tolerated.
 const DEV_PROFILES: [&str; 2] = ["development", "test"];
 /// Sections an environment override may name.
-const SECTIONS: [&str; 9] = ["server", "storage", "auth", "cors", "blood", "clinic", "chat", "reminders", "log"];
+const SECTIONS: [&str; 10] =
+    ["server", "storage", "auth", "cors", "blood", "clinic", "chat", "reminders", "analytics", "log"];
 
 /// All settings.
 #[derive(Debug, Clone, Deserialize)]
@@ -45,6 +48,8 @@ pub struct Settings {
     pub chat: ChatSettings,
     /// Reminder delivery providers (Track 1).
     pub reminders: RemindersSettings,
+    /// System analytics (recorder, retention).
+    pub analytics: AnalyticsSettings,
     /// Logging.
     pub log: LogSettings,
 }
@@ -316,6 +321,7 @@ impl Settings {
         self.blood.validate()?;
         self.reminders.validate().map_err(|(key, message)| invalid(&key, message))?;
         self.chat.validate().map_err(|(key, message)| invalid(&key, message))?;
+        self.analytics.validate().map_err(|(key, message)| invalid(&key, message))?;
         if self.server.json_limit_bytes < 1024 {
             return Err(invalid("server.json_limit_bytes", "must be at least 1024"));
         }

@@ -2,6 +2,7 @@
 //! assistant (Track 2) and blood-bank management (Track 3) behind an internal gateway, on
 //! SQLite, PostgreSQL or MongoDB stores.
 
+pub mod analytics;
 pub mod app;
 pub mod cli;
 pub mod commands;

@@ -39,6 +39,11 @@ impl Metrics {
         Ok(Self { registry, requests, latency })
     }
 
+    /// The registry, for other modules' instruments.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
     fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
         let status = status.to_string();
         let labels = [method, route, status.as_str()];

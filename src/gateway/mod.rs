@@ -23,7 +23,10 @@ pub const DOCS_PATH: &str = "/docs/";
 /// Registers every documented route: operations endpoints, identity, and the enabled tracks.
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(health::live).service(health::ready).service(metrics::scrape).service(
-        utoipa_actix_web::scope(API_PREFIX).configure(identity::configure).configure(crate::tracks::configure),
+        utoipa_actix_web::scope(API_PREFIX)
+            .configure(identity::configure)
+            .configure(crate::analytics::configure)
+            .configure(crate::tracks::configure),
     );
 }
 

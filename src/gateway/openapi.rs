@@ -29,6 +29,7 @@ Text never contains the NUL character (U+0000): a body or query with one is refu
         (name = "auth", description = "Registration, login, tokens and the caller's own account"),
         (name = "admin", description = "User administration and the audit trail (admin role)"),
         (name = "operations", description = "Health probes and metrics"),
+        (name = "analytics", description = "System analytics: metric time series (staff roles)"),
         (name = "track1", description = "Feedback and reminders"),
         (name = "track2", description = "Chat with the AI assistant"),
         (name = "track3", description = "Blood-bank management")
