@@ -1,5 +1,6 @@
 //! Conformance cases, one module per store.
 
+mod analytics;
 mod identity;
 #[cfg(feature = "track1")]
 mod track1;
