@@ -243,3 +243,32 @@ async fn unacknowledged_occurrences_are_missed_and_escalate_once_per_run() {
         sent[0].request.field("Body")
     );
 }
+
+#[actix_web::test]
+async fn after_downtime_late_medication_doses_are_missed_and_the_latest_is_sent_late() {
+    let fake = FakeTwilio::start().await;
+    let Some(app) = spawn(&fake, &[]).await else { return };
+    let (token, _, _) = app.register_patient().await;
+    let start = soon();
+    let mut body = one_time(start, &["in_app"]);
+    body["schedule"] = json!({
+        "type": "recurring", "timezone": "UTC", "startDate": start,
+        "recurrence": {"pattern": "daily", "times": [start.format("%H:%M").to_string()]}
+    });
+    let id = create(&app, &token, &body).await["reminderId"].as_str().unwrap().to_owned();
+    // The engine was down for three days; it comes back 10 minutes after the fourth dose.
+    let clock = ManualClock::at(start + Duration::days(3) + Duration::minutes(10));
+    let engine = engine(&app, &clock).await;
+    let report = engine.tick().await.unwrap();
+    assert_eq!((report.materialised, report.attempted), (4, 1));
+    let all = deliveries(&app, &token, &id).await;
+    let statuses: Vec<&str> = all.iter().map(|d| d["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["delivered", "missed", "missed", "missed"], "latest first");
+    let read = expect_json(app.send(app.get(&format!("/api/v1/reminders/{id}"), Some(&token))).await, 200).await;
+    assert_eq!(read["analytics"]["missedConsecutive"], 3, "a dose hours late is missed, not sent");
+    let last_missed: DateTime<Utc> = read["analytics"]["lastMissedAt"].as_str().unwrap().parse().unwrap();
+    assert_eq!(last_missed, start + Duration::days(2));
+    assert_eq!(read["nextOccurrenceAt"].as_str().unwrap().parse::<DateTime<Utc>>().unwrap(), start + Duration::days(4));
+    let inbox = expect_json(app.send(app.get("/api/v1/reminders/inbox", Some(&token))).await, 200).await;
+    assert_eq!(inbox["total"], 1, "only the dose still in its grace period");
+}

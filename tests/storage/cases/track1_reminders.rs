@@ -125,15 +125,22 @@ async fn materialising_is_idempotent_and_compare_and_set(s: &ReminderStores) {
     assert_eq!(s.reminders.due(first, 10).await.unwrap()[0].id, r.id);
     let batch: Vec<Delivery> = r.delivery.methods.iter().map(|m| Delivery::scheduled(&r, first, *m, t0())).collect();
     let next = first + Duration::days(1);
-    assert_eq!(s.reminders.advance(r.id, first, Some(next), &batch).await.unwrap(), 2);
+    assert_eq!(s.reminders.advance(r.id, first, Some(next), &batch, &CounterDelta::default()).await.unwrap(), 2);
     // A second instance that read the same reminder loses, and creates nothing.
     let again: Vec<Delivery> = r.delivery.methods.iter().map(|m| Delivery::scheduled(&r, first, *m, t0())).collect();
-    assert!(matches!(s.reminders.advance(r.id, first, Some(next), &again).await, Err(StorageError::Conflict(_))));
-    // Re-materialising an occurrence whose deliveries exist inserts nothing new.
-    assert_eq!(s.reminders.advance(r.id, next, Some(next + Duration::days(1)), &again).await.unwrap(), 0);
+    assert!(matches!(
+        s.reminders.advance(r.id, first, Some(next), &again, &CounterDelta::default()).await,
+        Err(StorageError::Conflict(_))
+    ));
+    // Re-materialising an occurrence whose deliveries exist inserts nothing new; the catch-up
+    // misses it records count.
+    let missed_two = CounterDelta { missed: 2, streak: Streak::Miss(next), ..CounterDelta::default() };
+    assert_eq!(s.reminders.advance(r.id, next, Some(next + Duration::days(1)), &again, &missed_two).await.unwrap(), 0);
     let back = s.reminders.find(r.id).await.unwrap().unwrap();
     assert_eq!(back.next_occurrence_at, Some(next + Duration::days(1)));
     assert_eq!(back.counters.total_scheduled, 2);
+    assert_eq!((back.counters.total_missed, back.counters.missed_consecutive), (2, 2));
+    assert_eq!((back.counters.streak_started_at, back.counters.last_missed_at), (Some(next), Some(next)));
     let filter = DeliveryFilter { reminder_id: Some(r.id), ..DeliveryFilter::default() };
     assert_eq!(s.deliveries.list(&filter, PageRequest { page: 1, per_page: 50 }).await.unwrap().total, 2);
 }

@@ -12,6 +12,7 @@ use crate::{
             catch_up::{catch_up, CatchUpDecision},
             status::DeliveryStatus,
         },
+        store::{CounterDelta, Streak},
     },
 };
 
@@ -53,11 +54,28 @@ async fn one(engine: &Engine, r: &Reminder, now: DateTime<Utc>, until: DateTime<
         .flat_map(|at| r.delivery.methods.iter().map(move |m| (at, m)))
         .map(|(at, method)| caught_up(engine, r, Delivery::scheduled(r, *at, *method, now), now))
         .collect();
-    match engine.stores.reminders.advance(r.id, from, next, &deliveries).await {
+    let delta = caught_up_misses(&deliveries);
+    match engine.stores.reminders.advance(r.id, from, next, &deliveries, &delta).await {
         Ok(n) => Ok(n),
         // Another instance materialised it first: its deliveries stand.
         Err(StorageError::Conflict(_)) => Ok(0),
         Err(e) => Err(e),
+    }
+}
+
+/// What occurrences the catch-up rule recorded as missed add to the reminder's analytics: one
+/// miss per occurrence (not per channel), the run's latest at the last of them.
+fn caught_up_misses(deliveries: &[Delivery]) -> CounterDelta {
+    let mut missed: Vec<DateTime<Utc>> =
+        deliveries.iter().filter(|d| d.status == DeliveryStatus::Missed).map(|d| d.occurrence_at).collect();
+    missed.dedup();
+    match missed.last() {
+        Some(last) => CounterDelta {
+            missed: i64::try_from(missed.len()).unwrap_or(i64::MAX),
+            streak: Streak::Miss(*last),
+            ..CounterDelta::default()
+        },
+        None => CounterDelta::default(),
     }
 }
 

@@ -66,7 +66,7 @@ pub enum Streak {
     Keep,
     /// An acknowledgement ends the run.
     Reset,
-    /// One more miss, at this time (a new run starts if none is open).
+    /// `missed` more misses, the last at this time (a new run starts if none is open).
     Miss(DateTime<Utc>),
 }
 
@@ -81,7 +81,7 @@ pub struct CounterDelta {
     pub acknowledged: i64,
     /// Seconds of response time added.
     pub response_secs: i64,
-    /// Missed occurrences.
+    /// Missed occurrences (with [`Streak::Miss`], also added to the run of misses).
     pub missed: i64,
     /// The run of misses.
     pub streak: Streak,
@@ -102,15 +102,17 @@ pub trait ReminderStore: Send + Sync {
     async fn list(&self, filter: &ReminderFilter, page: PageRequest) -> StoreResult<Page<Reminder>>;
     /// Active reminders whose next occurrence is at or before `until`, soonest first.
     async fn due(&self, until: DateTime<Utc>, limit: u32) -> StoreResult<Vec<Reminder>>;
-    /// Inserts `deliveries` (skipping keys that exist) and moves the next occurrence from `from`
-    /// to `to`; returns how many were new. `Conflict` when the next occurrence is no longer
-    /// `from` (another instance advanced it), in which case nothing is inserted on SQL.
+    /// Inserts `deliveries` (skipping keys that exist), moves the next occurrence from `from`
+    /// to `to` and applies `delta` (occurrences the catch-up rule recorded as missed); returns
+    /// how many deliveries were new. `Conflict` when the next occurrence is no longer `from`
+    /// (another instance advanced it), in which case nothing is written on SQL.
     async fn advance(
         &self,
         id: ReminderId,
         from: DateTime<Utc>,
         to: Option<DateTime<Utc>>,
         deliveries: &[Delivery],
+        delta: &CounterDelta,
     ) -> StoreResult<u64>;
 }
 

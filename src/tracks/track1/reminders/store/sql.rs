@@ -54,7 +54,7 @@ pub(super) const ADVANCE: &str =
 pub(super) const BUMP_COUNTERS: &str = "update reminders set total_sent = total_sent + $2, \
     total_delivered = total_delivered + $3, total_acknowledged = total_acknowledged + $4, \
     response_secs_sum = response_secs_sum + $5, total_missed = total_missed + $6, \
-    missed_consecutive = case $7 when 'reset' then 0 when 'miss' then missed_consecutive + 1 else missed_consecutive end, \
+    missed_consecutive = case $7 when 'reset' then 0 when 'miss' then missed_consecutive + $6 else missed_consecutive end, \
     streak_started_at = case $7 when 'reset' then null when 'miss' then coalesce(streak_started_at, $8) else streak_started_at end, \
     last_missed_at = case $7 when 'miss' then $8 else last_missed_at end where reminder_id = $1";
 pub(super) const SCHEDULED_TOTAL: &str =

@@ -151,6 +151,7 @@ macro_rules! impl_reminder_stores {
                 from: DateTime<Utc>,
                 to: Option<DateTime<Utc>>,
                 deliveries: &[Delivery],
+                delta: &CounterDelta,
             ) -> StoreResult<u64> {
                 let mut tx = self.pool.begin().await?;
                 let inserted = Self::insert_deliveries(&mut tx, deliveries).await?;
@@ -165,6 +166,7 @@ macro_rules! impl_reminder_stores {
                     // Rolled back on drop: the other instance materialised this occurrence.
                     return Err(StorageError::Conflict(format!("reminder {} advanced meanwhile", id.0)));
                 }
+                Self::bump(&mut tx, id, delta).await?;
                 tx.commit().await?;
                 Ok(inserted)
             }

@@ -310,7 +310,7 @@ pub(super) fn counters_update(delta: &CounterDelta) -> Vec<Document> {
             set.insert("analytics.streakStartedAt", Bson::Null);
         }
         Streak::Miss(at) => {
-            set.insert("analytics.missedConsecutive", add("missedConsecutive", 1));
+            set.insert("analytics.missedConsecutive", add("missedConsecutive", delta.missed));
             set.insert("analytics.streakStartedAt", doc! { "$ifNull": ["$analytics.streakStartedAt", date(at)] });
             set.insert("analytics.lastMissedAt", date(at));
         }

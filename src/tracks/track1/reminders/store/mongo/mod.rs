@@ -202,6 +202,7 @@ impl ReminderStore for MongoReminders {
         from: DateTime<Utc>,
         to: Option<DateTime<Utc>>,
         deliveries: &[Delivery],
+        delta: &CounterDelta,
     ) -> StoreResult<u64> {
         // Deliveries first: a crash after this insert leaves the occurrence to be materialised
         // again, and the keys make the second insert a no-op.
@@ -216,6 +217,7 @@ impl ReminderStore for MongoReminders {
         if self.reminders.update_one(filter, update).await?.matched_count == 0 {
             return Err(StorageError::Conflict(format!("reminder {} advanced meanwhile", id.0)));
         }
+        self.bump(id, delta).await?;
         Ok(inserted)
     }
 }
