@@ -10,6 +10,7 @@ use carechat::{
     storage::StoreName,
     tracks::track1::reminders::{
         engine::{Engine, ManualClock},
+        rules::analytics::{DeliveryOutcome, ReminderAnalytics},
         Reminders,
     },
 };
@@ -62,6 +63,17 @@ fn soon() -> DateTime<Utc> {
 async fn deliveries(app: &TestApp, token: &str, reminder: &str) -> Vec<Value> {
     let page = app.get(&format!("/api/v1/reminders/{reminder}/deliveries"), Some(token));
     expect_json(app.send(page).await, 200).await["items"].as_array().unwrap().clone()
+}
+
+fn outcome(d: &Value) -> DeliveryOutcome {
+    let time = |field: &str| d[field].as_str().map(|t| t.parse::<DateTime<Utc>>().unwrap());
+    DeliveryOutcome {
+        scheduled_for: time("scheduledFor").unwrap(),
+        status: serde_json::from_value(d["status"].clone()).unwrap(),
+        sent_at: time("sentAt"),
+        delivered_at: time("deliveredAt"),
+        acknowledged_at: time("acknowledgedAt"),
+    }
 }
 
 fn by_method<'a>(all: &'a [Value], method: &str) -> &'a Value {
@@ -119,6 +131,10 @@ async fn due_occurrences_reach_the_inbox_and_twilio_then_are_acknowledged() {
     assert_eq!((a["totalScheduled"].as_u64(), a["totalSent"].as_u64()), (Some(2), Some(2)));
     assert_eq!((a["totalDelivered"].as_u64(), a["totalAcknowledged"].as_u64()), (Some(1), Some(1)));
     assert_eq!(a["responseRate"], 0.5);
+    // The counters kept with each change agree with a fold over the deliveries themselves.
+    let outcomes: Vec<DeliveryOutcome> = deliveries(&app, &token, id).await.iter().map(outcome).collect();
+    let folded = serde_json::to_value(ReminderAnalytics::fold(&outcomes)).unwrap();
+    assert_eq!(&folded, a);
     assert_eq!(read["nextOccurrenceAt"], Value::Null, "a one-time reminder is exhausted");
 }
 
