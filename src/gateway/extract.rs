@@ -14,7 +14,10 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
-use super::error::{ApiError, FieldViolation};
+use super::{
+    error::{ApiError, FieldViolation},
+    fallback::{method_not_allowed, RouteTable},
+};
 
 /// Largest JSON body accepted, in bytes (set from `server.json_limit_bytes`).
 #[derive(Debug, Clone, Copy)]
@@ -215,7 +218,15 @@ fn camel_case(snake: &str) -> String {
 
 /// Path parameters that do not parse (a malformed UUID, say) are a 400 problem.
 pub fn path_config() -> web::PathConfig {
-    web::PathConfig::default().error_handler(|err, _| {
+    web::PathConfig::default().error_handler(|err, req| {
+        // `/reminders/inbox` also fits `/reminders/{id}`: a method the concrete path lacks is a
+        // 405 there, not a malformed id.
+        let table = req.app_data::<web::Data<RouteTable>>();
+        if let Some(allowed) = table.and_then(|t| t.allowed(req.path())) {
+            if !allowed.contains(req.method()) {
+                return method_not_allowed(req.method(), req.path(), &allowed).into();
+            }
+        }
         let detail = match &err {
             PathError::Deserialize(e) => format!("invalid path parameter: {e}"),
             other => other.to_string(),

@@ -1,6 +1,8 @@
 //! What answers when no route matched: 405 with `Allow` when the path exists under other
 //! methods, 404 otherwise. The table of known paths is read from the OpenAPI document, the
-//! same source integrators read, so it cannot drift from the routes.
+//! same source integrators read, so it cannot drift from the routes. As in OpenAPI, a path
+//! matching several templates belongs to the most concrete ones (`/reminders/inbox` before
+//! `/reminders/{id}`).
 
 use actix_web::{
     http::{header, Method, StatusCode},
@@ -49,20 +51,33 @@ impl RouteTable {
         Self { routes }
     }
 
-    /// Methods accepted on `path`, or `None` when no route has that path.
+    /// Methods accepted on `path` by its most concrete templates (those with the most literal
+    /// segments), or `None` when no route has that path.
     pub fn allowed(&self, path: &str) -> Option<Vec<Method>> {
         let wanted: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+        let matching: Vec<_> = self.routes.iter().filter(|(segments, _)| matches(segments, &wanted)).collect();
+        let most_concrete = matching.iter().map(|(segments, _)| literals(segments)).max()?;
         let mut allowed: Vec<Method> = Vec::new();
-        for (segments, methods) in &self.routes {
-            if matches(segments, &wanted) {
-                allowed.extend(methods.iter().cloned());
-            }
+        for (_, methods) in matching.into_iter().filter(|(segments, _)| literals(segments) == most_concrete) {
+            allowed.extend(methods.iter().filter(|m| !allowed.contains(m)).cloned().collect::<Vec<_>>());
         }
-        (!allowed.is_empty()).then(|| {
-            allowed.dedup();
-            allowed
-        })
+        Some(allowed)
     }
+}
+
+fn literals(template: &[Segment]) -> usize {
+    template.iter().filter(|s| matches!(s, Segment::Literal(_))).count()
+}
+
+/// 405 for `method` on `path`, whose resource accepts `allowed`.
+pub fn method_not_allowed(method: &Method, path: &str, allowed: &[Method]) -> ApiError {
+    let allow = allowed.iter().map(Method::as_str).collect::<Vec<_>>().join(", ");
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("{method} is not allowed on {path}; allowed: {allow}"),
+    )
+    .with_header(header::ALLOW, allow)
 }
 
 fn parse(path: &str) -> Vec<Segment> {
@@ -96,15 +111,7 @@ fn to_method(method: HttpMethod) -> Method {
 /// The application's default service.
 pub async fn not_matched(req: HttpRequest, table: web::Data<RouteTable>) -> Result<HttpResponse, ApiError> {
     Err(match table.allowed(req.path()) {
-        Some(methods) => {
-            let allow = methods.iter().map(Method::as_str).collect::<Vec<_>>().join(", ");
-            ApiError::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "method_not_allowed",
-                format!("{} is not allowed on {}; allowed: {allow}", req.method(), req.path()),
-            )
-            .with_header(header::ALLOW, allow)
-        }
+        Some(methods) => method_not_allowed(req.method(), req.path(), &methods),
         None => ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("no resource at {}", req.path())),
     })
 }
@@ -129,6 +136,21 @@ mod tests {
             )
             .path(
                 "/api/v1/admin/users/{userId}",
+                PathItemBuilder::new()
+                    .operation(HttpMethod::Get, OperationBuilder::new().build())
+                    .operation(HttpMethod::Patch, OperationBuilder::new().build())
+                    .build(),
+            )
+            .path(
+                "/api/v1/admin/users/search",
+                PathItemBuilder::new().operation(HttpMethod::Get, OperationBuilder::new().build()).build(),
+            )
+            .path(
+                "/api/v1/admin/users/{userId}/{action}",
+                PathItemBuilder::new().operation(HttpMethod::Post, OperationBuilder::new().build()).build(),
+            )
+            .path(
+                "/api/v1/admin/users/{userId}/audit",
                 PathItemBuilder::new().operation(HttpMethod::Get, OperationBuilder::new().build()).build(),
             )
             .build();
@@ -139,8 +161,16 @@ mod tests {
     fn known_paths_list_their_methods() {
         let table = table();
         assert_eq!(table.allowed("/api/v1/auth/me"), Some(vec![Method::GET, Method::PATCH]));
-        assert_eq!(table.allowed("/api/v1/admin/users/0193-anything"), Some(vec![Method::GET]));
+        assert_eq!(table.allowed("/api/v1/admin/users/0193-anything"), Some(vec![Method::GET, Method::PATCH]));
         assert_eq!(table.allowed("/api-docs/openapi.json"), Some(vec![Method::GET]));
+    }
+
+    #[test]
+    fn concrete_paths_win_over_templated_ones() {
+        let table = table();
+        assert_eq!(table.allowed("/api/v1/admin/users/search"), Some(vec![Method::GET]), "not PATCH of {{userId}}");
+        assert_eq!(table.allowed("/api/v1/admin/users/0193/audit"), Some(vec![Method::GET]), "not POST of {{action}}");
+        assert_eq!(table.allowed("/api/v1/admin/users/0193/disable"), Some(vec![Method::POST]));
     }
 
     #[test]
@@ -148,6 +178,6 @@ mod tests {
         let table = table();
         assert_eq!(table.allowed("/api/v1/auth/you"), None);
         assert_eq!(table.allowed("/api/v1/admin/users/"), None);
-        assert_eq!(table.allowed("/api/v1/admin/users/x/y"), None);
+        assert_eq!(table.allowed("/api/v1/admin/users/x/y/z"), None);
     }
 }

@@ -27,6 +27,8 @@ mod reminders_callbacks;
 mod reminders_engine;
 mod tokens;
 #[cfg(feature = "track1")]
+mod routing;
+#[cfg(feature = "track1")]
 mod track1;
 #[cfg(feature = "track2")]
 mod track2;
