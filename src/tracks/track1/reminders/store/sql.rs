@@ -96,8 +96,10 @@ pub(super) const INBOX_COLUMNS: &str =
     "item_id, user_id, delivery_id, reminder_id, title, message, created_at, read_at";
 
 /// Claims on PostgreSQL: rows locked by a concurrent claimer are skipped, not waited for.
+#[cfg(feature = "postgres")]
 pub(super) const CLAIM_POSTGRES: &str = "for update skip locked";
 /// SQLite has no row locks; its single writer makes the statement atomic.
+#[cfg(feature = "sqlite")]
 pub(super) const CLAIM_SQLITE: &str = "";
 
 pub(super) fn claim_sql(lock: &str) -> String {
