@@ -38,6 +38,7 @@ stored_names!(MessageRole { User => "user", Assistant => "assistant", System => 
 /// The plan's `contentType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = MessageContentType)]
 pub enum ContentType {
     /// Plain text.
     Text,
@@ -129,6 +130,7 @@ pub struct MessageContext {
 /// One earlier version of an edited message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = MessageEditRecord)]
 pub struct EditRecord {
     /// When the edit was made.
     pub edited_at: DateTime<Utc>,
