@@ -91,7 +91,10 @@ async fn a_patient_lists_renames_archives_and_deletes_conversations() {
     let page = expect_json(app.send(app.get(&format!("{CONVERSATIONS}?perPage=1"), Some(&token))).await, 200).await;
     assert_eq!((ids(&page), page["total"].as_u64(), page["perPage"].as_u64()), (vec![first.clone()], Some(2), Some(1)));
     let feedback = format!("{CONVERSATIONS}?conversationType=feedback");
-    assert_eq!(ids(&expect_json(app.send(app.get(&feedback, Some(&token))).await, 200).await), std::slice::from_ref(&second));
+    assert_eq!(
+        ids(&expect_json(app.send(app.get(&feedback, Some(&token))).await, 200).await),
+        std::slice::from_ref(&second)
+    );
 
     let path = format!("{CONVERSATIONS}/{first}");
     let renamed = app.send(app.patch(&path, Some(&token), &json!({"title": "Renewal", "status": "archived"}))).await;
@@ -99,7 +102,10 @@ async fn a_patient_lists_renames_archives_and_deletes_conversations() {
     assert_eq!((renamed["title"].as_str(), renamed["status"].as_str()), (Some("Renewal"), Some("archived")));
     assert!(renamed["archivedAt"].is_string());
     let archived = format!("{CONVERSATIONS}?status=archived");
-    assert_eq!(ids(&expect_json(app.send(app.get(&archived, Some(&token))).await, 200).await), std::slice::from_ref(&first));
+    assert_eq!(
+        ids(&expect_json(app.send(app.get(&archived, Some(&token))).await, 200).await),
+        std::slice::from_ref(&first)
+    );
     expect_problem(say(&app, &token, &first, "hello?").await, 409, "conversation_archived").await;
     let reopened = expect_json(app.send(app.patch(&path, Some(&token), &json!({"status": "active"}))).await, 200).await;
     assert!(reopened["archivedAt"].is_null());
