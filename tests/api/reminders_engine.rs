@@ -253,11 +253,8 @@ async fn unacknowledged_occurrences_are_missed_and_escalate_once_per_run() {
     let sent = fake.sent();
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].request.field("To").as_deref(), Some("+250788000111"));
-    assert!(
-        sent[0].request.field("Body").unwrap().contains("missed 2 reminder(s) in a row"),
-        "{:?}",
-        sent[0].request.field("Body")
-    );
+    let text = sent[0].request.field("Body").unwrap();
+    assert!(text.contains("missed 2 reminder(s) in a row") && text.ends_with("Action: notify caregiver."), "{text}");
 }
 
 #[actix_web::test]

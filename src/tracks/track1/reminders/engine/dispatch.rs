@@ -14,7 +14,7 @@ use crate::{
         domain::{
             delivery::{Delivery, DeliveryKind, ProviderReport},
             inbox::InboxItem,
-            Reminder,
+            name_of, Reminder,
         },
         rules::{
             retry::RetryDecision,
@@ -69,19 +69,20 @@ fn address(r: &Reminder, d: &Delivery) -> Option<String> {
 }
 
 fn content(r: &Reminder, d: &Delivery) -> (String, String) {
-    match d.kind {
-        DeliveryKind::Escalation => (
-            format!("Escalation: {}", r.title),
-            format!(
-                "Patient {} has missed {} reminder(s) in a row: \"{}\" ({}).",
-                r.user_id.0,
-                r.counters.missed_consecutive,
-                r.title,
-                crate::tracks::track1::reminders::domain::name_of(&r.reminder_type)
-            ),
-        ),
-        _ => (r.title.clone(), r.message.clone()),
+    if d.kind != DeliveryKind::Escalation {
+        return (r.title.clone(), r.message.clone());
     }
+    let rule =
+        r.smart_features.escalation_rules.iter().find(|rule| Some(rule.recipient.trim()) == d.recipient.as_deref());
+    let action = rule.map_or_else(|| "follow up".to_owned(), |rule| name_of(&rule.action).replace('_', " "));
+    let body = format!(
+        "Patient {} has missed {} reminder(s) in a row: \"{}\" ({}). Action: {action}.",
+        r.user_id.0,
+        r.counters.missed_consecutive,
+        r.title,
+        name_of(&r.reminder_type)
+    );
+    (format!("Escalation: {}", r.title), body)
 }
 
 async fn send(engine: &Engine, r: &Reminder, mut d: Delivery, now: DateTime<Utc>) -> StoreResult<()> {
