@@ -106,6 +106,19 @@ impl PlannedStep {
     }
 }
 
+impl EscalationLadder {
+    /// Checks the ranges the schema states; `Err((pointer under the ladder, message))`.
+    pub fn validate(&self) -> Result<(), (&'static str, String)> {
+        if self.repeat_every_minutes > 1440 {
+            return Err(("/repeatEveryMinutes", "0 to 1440 minutes".into()));
+        }
+        if self.max_repeats > 10 {
+            return Err(("/maxRepeats", "0 to 10".into()));
+        }
+        Ok(())
+    }
+}
+
 impl EscalationRule {
     /// Checks the rule; `Err((pointer under the rule, message))`.
     pub fn validate(&self) -> Result<(), (&'static str, String)> {

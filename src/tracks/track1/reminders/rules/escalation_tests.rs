@@ -96,3 +96,13 @@ fn rule_validation() {
         serde_json::from_str(r#"{"missedCount": 3, "action": "notify_caregiver", "recipient": "u1"}"#).unwrap();
     assert_eq!(json.action, EscalationAction::NotifyCaregiver);
 }
+
+#[test]
+fn ladders_stay_within_the_documented_ranges() {
+    let ok = EscalationLadder { repeat_every_minutes: 1440, max_repeats: 10, fallback_method: None };
+    assert_eq!(ok.validate(), Ok(()));
+    let too_often = EscalationLadder { repeat_every_minutes: 1441, ..ok };
+    assert_eq!(too_often.validate().unwrap_err().0, "/repeatEveryMinutes");
+    let too_many = EscalationLadder { max_repeats: 11, ..ok };
+    assert_eq!(too_many.validate().unwrap_err().0, "/maxRepeats");
+}

@@ -50,6 +50,9 @@ fn check_settings(delivery: &mut DeliverySettings, smart: &SmartFeatures) -> Vec
                 .map(|p| violation(format!("/delivery/retryPolicy{}", p.pointer), "out_of_range", p.message)),
         );
     }
+    if let Err((pointer, message)) = delivery.escalation.validate() {
+        out.push(violation(format!("/delivery/escalation{pointer}"), "out_of_range", message));
+    }
     let prefs = &delivery.preferences;
     for method in &delivery.methods {
         let missing = match method {
