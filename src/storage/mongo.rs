@@ -51,9 +51,36 @@ pub fn regex_escape(text: &str) -> String {
     out
 }
 
+/// Free JSON metadata made storable: BSON has no unsigned 64-bit integer, so integers above
+/// `i64::MAX` become doubles (the nearest value) instead of failing the write.
+pub fn bson_safe_json(value: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if n.is_u64() && n.as_i64().is_none() => {
+            n.as_f64().and_then(serde_json::Number::from_f64).map_or(Value::Null, Value::Number)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(bson_safe_json).collect()),
+        Value::Object(fields) => Value::Object(fields.iter().map(|(k, v)| (k.clone(), bson_safe_json(v))).collect()),
+        other => other.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn integers_beyond_i64_become_doubles_everything_else_stays() {
+        let value = serde_json::json!({"big": u64::MAX, "n": -3, "list": [1.5, {"deep": u64::MAX}], "s": "x"});
+        let safe = bson_safe_json(&value);
+        assert_eq!(safe["big"], serde_json::json!(u64::MAX as f64));
+        assert_eq!(safe["list"][1]["deep"], serde_json::json!(u64::MAX as f64));
+        assert_eq!(
+            (safe["n"].clone(), safe["list"][0].clone(), safe["s"].clone()),
+            (value["n"].clone(), value["list"][0].clone(), value["s"].clone())
+        );
+        assert!(bson::to_bson(&safe).is_ok() && bson::to_bson(&value).is_err());
+    }
 
     #[test]
     fn regex_escape_neutralises_metacharacters() {

@@ -8,10 +8,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     gateway::identity::domain::UserId,
-    storage::{StorageError, StoreResult},
+    storage::{mongo::bson_safe_json, StorageError, StoreResult},
     tracks::track2::domain::{
         ContentType, Conversation, ConversationId, ConversationStatus, ConversationType, Counters, EditRecord, Message,
-        MessageFlag, MessageId, MessageRole,
+        MessageContext, MessageFlag, MessageId, MessageRole,
     },
 };
 
@@ -54,6 +54,11 @@ fn corrupt(record: &str, id: impl std::fmt::Display, field: &str, value: &str) -
     StorageError::Corrupt(format!("{record} {id}: {field} `{value}`"))
 }
 
+/// `context` with its free `sessionData` made storable.
+fn storable_context(context: &MessageContext) -> MessageContext {
+    MessageContext { session_data: context.session_data.as_ref().map(bson_safe_json), ..context.clone() }
+}
+
 impl ConversationDoc {
     pub fn of(c: &Conversation) -> StoreResult<Self> {
         Ok(Self {
@@ -64,7 +69,7 @@ impl ConversationDoc {
             title: c.title.clone(),
             summary: c.summary.clone(),
             status: c.status.as_str().to_owned(),
-            context: c.context.as_ref().map(bson::to_bson).transpose()?,
+            context: c.context.as_ref().map(|v| bson::to_bson(&bson_safe_json(v))).transpose()?,
             message_count: c.counters.message_count,
             total_tokens: c.counters.total_tokens,
             response_time_total: c.counters.response_time_total_ms,
@@ -184,7 +189,7 @@ impl MessageDoc {
             llm_metadata: m.llm_metadata.as_ref().map(bson::to_document).transpose()?,
             feedback_analysis: m.feedback_analysis.as_ref().map(bson::to_document).transpose()?,
             reply_to_message_id: m.reply_to.map(|r| r.0.into()),
-            context: m.context.as_ref().map(bson::to_document).transpose()?,
+            context: m.context.as_ref().map(storable_context).map(|c| bson::to_document(&c)).transpose()?,
             flag: m
                 .flag
                 .as_ref()
