@@ -88,9 +88,6 @@ impl Application {
     /// Prepares storage, binds `server.host:server.port` and builds the server.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let stores = prepare_storage(&settings).await?;
-        let tracks = Tracks::init(&stores, &settings)?;
-        let background = tracks.clone();
-        let doc = gateway::openapi();
         let metrics = Metrics::new()?;
         let analytics = AnalyticsModule::init(
             stores.get(StoreName::Analytics),
@@ -98,6 +95,9 @@ impl Application {
             settings.clinic.time_zone,
             Some(metrics.registry()),
         )?;
+        let tracks = Tracks::init(&stores, &settings, &analytics.recorder)?;
+        let background = tracks.clone();
+        let doc = gateway::openapi();
         let state = AppState {
             identity: web::Data::new(identity(&settings, &stores)),
             tracks,

@@ -46,8 +46,8 @@ impl ApiErrorCode for AnalyticsError {
 
     fn violations(&self) -> Vec<FieldViolation> {
         let pointer = match self {
-            Self::InvalidRange => "from",
-            Self::RangeTooLong { .. } => "to",
+            Self::InvalidRange => "/from",
+            Self::RangeTooLong { .. } => "/to",
             Self::Storage(_) => return Vec::new(),
         };
         vec![FieldViolation { pointer: pointer.to_owned(), code: self.code().to_owned(), message: self.to_string() }]

@@ -39,17 +39,22 @@ pub struct Tracks {
 impl Tracks {
     /// Builds each enabled track's state on its store; fails when a store's backend does not
     /// suit its track.
-    pub fn init(stores: &Stores, settings: &crate::config::Settings) -> anyhow::Result<Self> {
-        let _ = (stores, settings);
+    pub fn init(
+        stores: &Stores,
+        settings: &crate::config::Settings,
+        analytics: &crate::analytics::Analytics,
+    ) -> anyhow::Result<Self> {
+        let _ = (stores, settings, analytics);
         #[cfg(feature = "track1")]
         let track1 = actix_web::web::Data::new(
-            track1::Track1::init(stores.get(crate::storage::StoreName::Track1), settings)
+            track1::Track1::init(stores.get(crate::storage::StoreName::Track1), settings, analytics.clone())
                 .map_err(|e| anyhow::anyhow!("storage.track1: {e}"))?,
         );
         #[cfg(feature = "track3")]
         let track3 = actix_web::web::Data::new(track3::Track3::init(
             stores.get(crate::storage::StoreName::Track3),
             &settings.blood,
+            analytics.clone(),
         )?);
         Ok(Self {
             #[cfg(all(feature = "track1", feature = "track3"))]

@@ -5,6 +5,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod admin;
+mod analytics;
+#[cfg(feature = "track3")]
+mod analytics_blood;
+#[cfg(feature = "track1")]
+mod analytics_feedback;
 #[cfg(all(feature = "track1", feature = "track3"))]
 mod donor_recall;
 #[cfg(feature = "track2")]

@@ -9,7 +9,7 @@ pub mod flow;
 #[path = "track3_request_errors.rs"]
 mod request_errors;
 #[path = "track3_requests.rs"]
-mod requests;
+pub mod requests;
 
 use serde_json::json;
 

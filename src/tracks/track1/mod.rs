@@ -32,14 +32,20 @@ pub struct Track1 {
     pub analyzer: Arc<dyn FeedbackAnalyzer>,
     /// Reminders, their delivery engine and inbox.
     pub reminders: reminders::Reminders,
+    /// Records feedback submitted and its NPS inputs (system analytics).
+    pub analytics: crate::analytics::Analytics,
 }
 
 impl Track1 {
     /// The state over `backend`, with the built-in offline analyzer.
-    pub fn init(backend: &Backend, settings: &crate::config::Settings) -> anyhow::Result<Self> {
+    pub fn init(
+        backend: &Backend,
+        settings: &crate::config::Settings,
+        analytics: crate::analytics::Analytics,
+    ) -> anyhow::Result<Self> {
         let analyzer = OfflineAnalyzer::builtin().map_err(|e| anyhow::anyhow!("feedback analyzer data: {e}"))?;
         let reminders = reminders::Reminders::init(backend, &settings.reminders)?;
-        Ok(Self { stores: Track1Stores::build(backend), analyzer: Arc::new(analyzer), reminders })
+        Ok(Self { stores: Track1Stores::build(backend), analyzer: Arc::new(analyzer), reminders, analytics })
     }
 
     /// Creates the MongoDB indexes of Track 1's collections (nothing on SQL backends).

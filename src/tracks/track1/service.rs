@@ -15,6 +15,7 @@ use super::{
     store::{SessionStore, TemplateStore},
 };
 use crate::{
+    analytics::{Analytics, Dimensions, EventContext, Metric, UserSegment},
     gateway::identity::domain::{Page, PageRequest, UserId},
     storage::{self, StorageError},
 };
@@ -152,7 +153,11 @@ async fn analyze(
 
 /// Submits: required answers present, final assessment computed here, and a staff
 /// notification stored with the session when the escalation level is 2 or more.
-pub async fn submit(sessions: &dyn SessionStore, mut session: FeedbackSession) -> Result<FeedbackSession> {
+pub async fn submit(
+    sessions: &dyn SessionStore,
+    analytics: &Analytics,
+    mut session: FeedbackSession,
+) -> Result<FeedbackSession> {
     let id = session.id.0;
     if session.status != SessionStatus::InProgress {
         return Err(Track1Error::SessionClosed(id));
@@ -164,7 +169,21 @@ pub async fn submit(sessions: &dyn SessionStore, mut session: FeedbackSession) -
         .submit(&session, notice.as_ref())
         .await
         .map_err(|e| Track1Error::lost(id, e, Track1Error::SessionChanged(id)))?;
+    record_submit(analytics, &session);
     Ok(session)
+}
+
+/// The submitted session as system analytics: one `feedback_submitted`, and its
+/// recommendation (the NPS input) as an `nps_score` observation, by department.
+fn record_submit(analytics: &Analytics, session: &FeedbackSession) {
+    let mut dims = Dimensions::segment(UserSegment::Patient);
+    dims.department.clone_from(&session.department);
+    let context =
+        EventContext { user_id: Some(session.user_id.0), session_id: Some(session.id.0), ..EventContext::default() };
+    analytics.counter(Metric::FeedbackSubmitted, 1, dims.clone(), context.clone());
+    if let Some(score) = session.assessment.recommendation_score {
+        analytics.histogram(Metric::NpsScore, f64::from(score), dims, context);
+    }
 }
 
 /// A patient's own sessions, newest first.

@@ -31,7 +31,7 @@ pub mod api {
 }
 
 use self::{domain::rules::BloodRules, store::Track3Stores};
-use crate::{config::BloodSettings, storage::Backend};
+use crate::{analytics::Analytics, config::BloodSettings, storage::Backend};
 
 /// Everything Track 3's handlers need (app data).
 pub struct Track3 {
@@ -39,14 +39,17 @@ pub struct Track3 {
     pub stores: Track3Stores,
     /// The rules applied (the `[blood]` configuration section).
     pub rules: BloodRules,
+    /// Records units issued and expired (system analytics).
+    pub analytics: Analytics,
 }
 
 impl Track3 {
     /// The state over `backend` with the configured rules; fails for a MongoDB backend or an
     /// unknown screening test.
-    pub fn init(backend: &Backend, settings: &BloodSettings) -> anyhow::Result<Self> {
+    pub fn init(backend: &Backend, settings: &BloodSettings, analytics: Analytics) -> anyhow::Result<Self> {
         let rules = BloodRules::from_settings(settings).map_err(anyhow::Error::msg)?;
-        Ok(Self { stores: Track3Stores::build(backend).map_err(|e| anyhow::anyhow!("storage.track3: {e}"))?, rules })
+        let stores = Track3Stores::build(backend).map_err(|e| anyhow::anyhow!("storage.track3: {e}"))?;
+        Ok(Self { stores, rules, analytics })
     }
 }
 

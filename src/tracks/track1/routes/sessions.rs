@@ -166,6 +166,6 @@ async fn answer(
 #[post("/sessions/{id}/submit")]
 async fn submit(t1: web::Data<Track1>, caller: AuthUser, id: web::Path<Uuid>) -> ApiResult<web::Json<SessionView>> {
     let session = own_session(&t1, &caller, *id).await?;
-    let session = service::submit(t1.stores.sessions.as_ref(), session).await?;
+    let session = service::submit(t1.stores.sessions.as_ref(), &t1.analytics, session).await?;
     Ok(web::Json(session.into()))
 }

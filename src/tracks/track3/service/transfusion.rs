@@ -10,14 +10,17 @@ use super::{
     units::expire_due,
     Track3,
 };
-use crate::tracks::track3::{
-    domain::{
-        allocation::{AllocatedUnit, CrossmatchResult},
-        requests::RequestId,
-        transfusion::AllocationChange,
-        units::Actor,
+use crate::{
+    analytics::{Dimensions, EventContext, Metric, UserSegment},
+    tracks::track3::{
+        domain::{
+            allocation::{AllocatedUnit, CrossmatchResult},
+            requests::RequestId,
+            transfusion::AllocationChange,
+            units::Actor,
+        },
+        error::Track3Error,
     },
-    error::Track3Error,
 };
 
 type Result<T> = std::result::Result<T, Track3Error>;
@@ -69,7 +72,11 @@ pub async fn issue(
         let allocated = allocation_of(&current, unit)?;
         changes.push(allocated.issue(current.request.urgency, collected_by.to_owned(), actor, now)?);
     }
-    apply(t3, id, &changes).await
+    let detail = apply(t3, id, &changes).await?;
+    let dims = Dimensions::segment(UserSegment::Staff).department(current.request.department.as_str());
+    let context = EventContext { user_id: actor.user_id, ..EventContext::default() };
+    t3.analytics.counter(Metric::BloodUnitsIssued, changes.len() as u64, dims, context);
+    Ok(detail)
 }
 
 /// Takes back an issued unit returned at `returned_at` (default now): restocked within the

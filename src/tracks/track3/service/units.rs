@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use super::Track3;
 use crate::{
+    analytics::{Dimensions, EventContext, Metric, UserSegment},
     gateway::identity::domain::{Page, PageRequest},
     storage,
     tracks::track3::{
@@ -29,6 +30,8 @@ pub(super) async fn expire_due(t3: &Track3) -> Result<DateTime<Utc>> {
     let expired = t3.stores.units.expire_due(now).await?;
     if expired > 0 {
         log::info!("marked {expired} unit(s) expired");
+        let dims = Dimensions::segment(UserSegment::System).department("blood_bank");
+        t3.analytics.counter(Metric::BloodUnitsExpired, expired, dims, EventContext::default());
     }
     Ok(now)
 }
