@@ -61,7 +61,8 @@ mod tests {
 
     #[test]
     fn paris_changes_twice_a_year_at_one_utc() {
-        let (initial, changes) = offsets(chrono_tz::Europe::Paris, utc("2026-01-01T00:00:00Z"), utc("2027-01-01T00:00:00Z"));
+        let (initial, changes) =
+            offsets(chrono_tz::Europe::Paris, utc("2026-01-01T00:00:00Z"), utc("2027-01-01T00:00:00Z"));
         assert_eq!(initial, 3600);
         assert_eq!(
             changes,

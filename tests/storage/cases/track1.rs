@@ -244,7 +244,13 @@ async fn analytics_group_by_department_week_and_type_month(stores: &Track1Stores
     for f in &fixtures {
         store_fixture(stores, t0, f).await;
     }
-    let weekly = AnalyticsQuery { group_by: GroupBy::Department, period: Period::Week, from: None, to: None, time_zone: chrono_tz::UTC };
+    let weekly = AnalyticsQuery {
+        group_by: GroupBy::Department,
+        period: Period::Week,
+        from: None,
+        to: None,
+        time_zone: chrono_tz::UTC,
+    };
     let week = |key: Option<&str>, start: &str| GroupCounts {
         key: key.map(str::to_owned),
         period_start: start.to_owned(),
@@ -335,14 +341,8 @@ async fn analytics_periods_follow_the_clinic_time_zone(stores: &Track1Stores) {
     };
     let paris = chrono_tz::Europe::Paris;
     let owned = |v: &[(&str, u64)]| v.iter().map(|(d, n)| ((*d).to_owned(), *n)).collect::<Vec<_>>();
-    assert_eq!(
-        buckets(Period::Day, paris).await,
-        owned(&[("2026-10-01", 1), ("2026-10-25", 1), ("2026-11-02", 1)])
-    );
-    assert_eq!(
-        buckets(Period::Week, paris).await,
-        owned(&[("2026-09-28", 1), ("2026-10-19", 1), ("2026-11-02", 1)])
-    );
+    assert_eq!(buckets(Period::Day, paris).await, owned(&[("2026-10-01", 1), ("2026-10-25", 1), ("2026-11-02", 1)]));
+    assert_eq!(buckets(Period::Week, paris).await, owned(&[("2026-09-28", 1), ("2026-10-19", 1), ("2026-11-02", 1)]));
     assert_eq!(buckets(Period::Month, paris).await, owned(&[("2026-10-01", 2), ("2026-11-01", 1)]));
     assert_eq!(
         buckets(Period::Month, chrono_tz::UTC).await,

@@ -8,9 +8,9 @@ use chrono::SecondsFormat;
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
+use crate::tracks::track1::analytics::{AnalyticsQuery, GroupBy, GroupCounts, Period};
 #[cfg(feature = "sqlite")]
 use crate::tracks::track1::zone_offsets::offsets;
-use crate::tracks::track1::analytics::{AnalyticsQuery, GroupBy, GroupCounts, Period};
 
 /// The dialect: only local time and JSON unnesting are spelled differently.
 #[derive(Clone, Copy)]

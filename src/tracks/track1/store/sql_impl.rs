@@ -172,10 +172,16 @@ macro_rules! impl_track1_stores {
                 } else {
                     (None, None)
                 };
-                let rows: Vec<CountRow> =
-                    sqlx::query_as(&counts_sql($dialect, q, span)).bind(q.from).bind(q.to).fetch_all(&self.pool).await?;
-                let topics: Vec<TopicRow> =
-                    sqlx::query_as(&topics_sql($dialect, q, span)).bind(q.from).bind(q.to).fetch_all(&self.pool).await?;
+                let rows: Vec<CountRow> = sqlx::query_as(&counts_sql($dialect, q, span))
+                    .bind(q.from)
+                    .bind(q.to)
+                    .fetch_all(&self.pool)
+                    .await?;
+                let topics: Vec<TopicRow> = sqlx::query_as(&topics_sql($dialect, q, span))
+                    .bind(q.from)
+                    .bind(q.to)
+                    .fetch_all(&self.pool)
+                    .await?;
                 Ok(merge(rows, topics))
             }
 

@@ -37,7 +37,8 @@ impl LocalProvider {
     pub fn load(settings: &LocalSettings) -> anyhow::Result<Self> {
         let dir = &settings.knowledge_dir;
         let passages = if dir.as_os_str().is_empty() { knowledge::builtin() } else { knowledge::load(dir)? };
-        let source = if dir.as_os_str().is_empty() { "the built-in examples".into() } else { dir.display().to_string() };
+        let source =
+            if dir.as_os_str().is_empty() { "the built-in examples".into() } else { dir.display().to_string() };
         log::info!("chat: {} knowledge-base passages from {source}", passages.len());
         Ok(Self::new(passages, settings.min_score, settings.max_passages))
     }
