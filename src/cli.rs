@@ -28,6 +28,39 @@ pub enum Command {
     /// Administrative tasks.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Migrate the legacy Track 1 and Track 2 PostgreSQL databases into the configured stores.
+    #[cfg(all(feature = "track1", feature = "track2", feature = "postgres"))]
+    MigrateLegacy(MigrateLegacy),
+}
+
+/// Arguments of `migrate-legacy` (see docs/migration.md).
+#[cfg(all(feature = "track1", feature = "track2", feature = "postgres"))]
+#[derive(Debug, Args)]
+pub struct MigrateLegacy {
+    /// URL of the legacy Track 1 database (patients, feedback, reminders).
+    #[arg(long, env = "CARECHAT_LEGACY_TRACK1_URL", hide_env_values = true)]
+    pub track1: String,
+    /// URL of the legacy Track 2 database (chat users, conversations, messages).
+    #[arg(long, env = "CARECHAT_LEGACY_TRACK2_URL", hide_env_values = true)]
+    pub track2: String,
+    /// Report what would happen without writing anything.
+    #[arg(long, conflicts_with = "verify")]
+    pub dry_run: bool,
+    /// Compare every migrated record with its legacy row; exit non-zero on any difference.
+    #[arg(long)]
+    pub verify: bool,
+    /// Legacy rows read and written per batch.
+    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub batch_size: u32,
+    /// Country calling code for legacy phone numbers written without one (e.g. 250).
+    #[arg(long, default_value = "1")]
+    pub country_code: String,
+    /// Write the report (counts per table and every conflict, orphan and dropped value) here, as JSON.
+    #[arg(long)]
+    pub conflicts: Option<PathBuf>,
+    /// Test hook: stop with an error after this many batches, as a killed run would.
+    #[arg(long, hide = true)]
+    pub stop_after_batches: Option<u64>,
 }
 
 /// `admin` subcommands.

@@ -32,6 +32,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Admin(AdminCommand::Create(args)) => create_admin(&settings, args).await,
+        #[cfg(all(feature = "track1", feature = "track2", feature = "postgres"))]
+        Command::MigrateLegacy(args) => migrate_legacy(&settings, args).await,
         Command::Openapi => Ok(()),
     }
 }
@@ -67,5 +69,36 @@ async fn create_admin(settings: &Settings, args: CreateAdmin) -> anyhow::Result<
     };
     let user = service::create_account(&identity, account).await.context("creating the administrator")?;
     println!("created administrator {} ({})", user.id, user.phone.as_str());
+    Ok(())
+}
+
+#[cfg(all(feature = "track1", feature = "track2", feature = "postgres"))]
+async fn migrate_legacy(settings: &Settings, args: crate::cli::MigrateLegacy) -> anyhow::Result<()> {
+    use crate::legacy::{self, Mode, Options};
+    let stores = app::prepare_storage(settings).await?;
+    let connect = |url: String| async move { sqlx::PgPool::connect(&url).await };
+    let track1 = connect(args.track1).await.context("connecting to the legacy Track 1 database")?;
+    let track2 = connect(args.track2).await.context("connecting to the legacy Track 2 database")?;
+    let mode = match (args.dry_run, args.verify) {
+        (true, _) => Mode::DryRun,
+        (_, true) => Mode::Verify,
+        _ => Mode::Write,
+    };
+    let options = Options {
+        batch_size: args.batch_size,
+        country_code: args.country_code,
+        stop_after_batches: args.stop_after_batches,
+        ..Options::new(mode)
+    };
+    let started = std::time::Instant::now();
+    let report = legacy::run(track1, track2, legacy::Targets::from_stores(&stores), options).await?;
+    log::info!("migrate-legacy ({}) in {:.1} s\n{}", report.mode, started.elapsed().as_secs_f64(), report.summary());
+    println!("{}", report.summary());
+    if let Some(path) = args.conflicts {
+        std::fs::write(&path, serde_json::to_vec_pretty(&report)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    anyhow::ensure!(report.balanced(), "some legacy rows are not accounted for");
+    anyhow::ensure!(!report.has_mismatches(), "verification found differences (see the report)");
     Ok(())
 }

@@ -8,6 +8,8 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod gateway;
+#[cfg(all(feature = "track1", feature = "track2", feature = "postgres"))]
+pub mod legacy;
 pub mod storage;
 pub mod text;
 pub mod tracks;

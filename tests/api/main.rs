@@ -17,6 +17,7 @@ mod assistant;
 mod fakes;
 mod gateway;
 mod helpers;
+mod legacy_login;
 mod login;
 mod me;
 #[cfg(feature = "postgres")]

@@ -247,6 +247,18 @@ pub struct MigratedFrom {
     pub migrated_at: DateTime<Utc>,
 }
 
+impl MigratedFrom {
+    /// Reads a stored `migratedFrom`: a list, or the single object written before merged
+    /// accounts existed.
+    pub fn list_from_json(value: serde_json::Value) -> Result<Vec<Self>, serde_json::Error> {
+        if value.is_array() {
+            serde_json::from_value(value)
+        } else {
+            serde_json::from_value(value).map(|one| vec![one])
+        }
+    }
+}
+
 /// A user account.
 #[derive(Debug, Clone, PartialEq)]
 pub struct User {
@@ -282,8 +294,9 @@ pub struct User {
     pub created_at: DateTime<Utc>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
-    /// Set for accounts migrated from a legacy database.
-    pub migrated_from: Option<MigratedFrom>,
+    /// Origins of an account migrated from the legacy databases (two when one person was in
+    /// both); empty for accounts created here.
+    pub migrated_from: Vec<MigratedFrom>,
 }
 
 /// Filters of the admin user list.

@@ -184,8 +184,9 @@ pub struct UserResponse {
     pub created_at: DateTime<Utc>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
-    /// Origin of a migrated account.
-    pub migrated_from: Option<MigratedFrom>,
+    /// Origins of a migrated account (two when the person was in both legacy databases);
+    /// empty for accounts created here.
+    pub migrated_from: Vec<MigratedFrom>,
 }
 
 impl From<User> for UserResponse {

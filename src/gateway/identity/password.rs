@@ -57,9 +57,19 @@ pub fn hash(password: &str) -> Result<String, argon2::password_hash::Error> {
     Ok(Argon2::default().hash_password(password.as_bytes(), &salt)?.to_string())
 }
 
-/// Whether `password` matches the stored PHC hash. An unparsable hash never matches.
+/// Whether `password` matches the stored hash: an argon2 PHC string, or a bcrypt hash
+/// (`$2a$`/`$2b$`/`$2y$`) carried over from the legacy databases. An unparsable hash never matches.
 pub fn verify(password: &str, phc: &str) -> bool {
+    if is_legacy(phc) {
+        return bcrypt::verify(password, phc).unwrap_or(false);
+    }
     PasswordHash::new(phc).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+/// Whether a stored hash is a legacy bcrypt hash, to be replaced by argon2id at the next
+/// successful login.
+pub fn is_legacy(stored: &str) -> bool {
+    ["$2a$", "$2b$", "$2y$"].iter().any(|prefix| stored.starts_with(prefix))
 }
 
 /// Spends the same time as a real check when the account does not exist, so response times
@@ -82,6 +92,16 @@ mod tests {
         assert!(verify("correct horse battery", &phc));
         assert!(!verify("correct horse battery!", &phc));
         assert!(!verify("anything", "not a hash"));
+    }
+
+    #[test]
+    fn legacy_bcrypt_hashes_verify_and_are_flagged() {
+        let legacy = bcrypt::hash("legacy secret 1", 4).unwrap();
+        assert!(is_legacy(&legacy));
+        assert!(verify("legacy secret 1", &legacy));
+        assert!(!verify("legacy secret 2", &legacy));
+        assert!(!is_legacy(&hash("x").unwrap()));
+        assert!(!verify("x", "$2b$not-a-hash"));
     }
 
     #[test]

@@ -119,7 +119,7 @@ pub async fn create_account(identity: &Identity, account: NewAccount) -> Result<
         login_history: Vec::new(),
         created_at: now,
         updated_at: now,
-        migrated_from: None,
+        migrated_from: Vec::new(),
     };
     identity.stores.users.insert(&user).await.map_err(IdentityError::from_conflict)?;
     Ok(user)
@@ -148,13 +148,26 @@ pub async fn login(
         blocking(move || password::verify_against_dummy(&password)).await?;
         return Err(IdentityError::InvalidCredentials);
     };
-    if !password_matches(password, user.password_hash.clone()).await? {
+    if !password_matches(password.clone(), user.password_hash.clone()).await? {
         return Err(IdentityError::InvalidCredentials);
     }
     if !user.is_active {
         return Err(IdentityError::AccountDeactivated);
     }
+    let user = upgrade_legacy_hash(identity, user, password).await?;
     start_session(identity, user, meta).await
+}
+
+/// Replaces a bcrypt hash carried over from the legacy databases by argon2id, now that the
+/// password is known to match it.
+async fn upgrade_legacy_hash(identity: &Identity, mut user: User, password: String) -> Result<User, IdentityError> {
+    if !password::is_legacy(&user.password_hash) {
+        return Ok(user);
+    }
+    user.password_hash = hash_password(password).await?;
+    user.updated_at = storage::now();
+    identity.stores.users.update(&user).await?;
+    Ok(user)
 }
 
 async fn find_by_identifier(identity: &Identity, identifier: &str) -> Result<Option<User>, IdentityError> {

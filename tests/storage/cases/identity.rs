@@ -58,7 +58,7 @@ fn user(phone: &str, email: Option<&str>, name: &str) -> User {
         login_history: Vec::new(),
         created_at: now,
         updated_at: now,
-        migrated_from: None,
+        migrated_from: Vec::new(),
     }
 }
 
@@ -77,11 +77,11 @@ async fn users_read_back_as_written(s: &IdentityStores) {
             analytics_opt_in: true,
         }),
     };
-    u.migrated_from = Some(MigratedFrom {
-        source: "postgresql_track1".into(),
-        original_id: Uuid::new_v4(),
-        migrated_at: storage::now(),
-    });
+    // A person found in both legacy databases carries both origins.
+    u.migrated_from = ["postgresql_track1", "postgresql_track2"]
+        .into_iter()
+        .map(|source| MigratedFrom { source: source.into(), original_id: Uuid::new_v4(), migrated_at: storage::now() })
+        .collect();
     s.users.insert(&u).await.unwrap();
     assert_eq!(s.users.find_by_id(u.id).await.unwrap().as_ref(), Some(&u));
     assert_eq!(s.users.find_by_phone(&u.phone).await.unwrap().as_ref(), Some(&u));

@@ -56,8 +56,9 @@ struct UserDoc {
     login_history: Vec<LoginDoc>,
     created_at: BsonDate,
     updated_at: BsonDate,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    migrated_from: Option<MigratedDoc>,
+    /// A list; a single document (as written before merged accounts existed) is read as one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    migrated_from: Vec<MigratedDoc>,
 }
 
 /// One `loginHistory` entry; missing address or agent are stored as null.
@@ -76,6 +77,20 @@ struct MigratedDoc {
     source: String,
     original_id: BsonUuid,
     migrated_at: BsonDate,
+}
+
+/// Reads `migratedFrom` as a list, or as the single document older accounts hold.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<MigratedDoc>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(MigratedDoc),
+        Many(Vec<MigratedDoc>),
+    }
+    Ok(match OneOrMany::deserialize(deserializer)? {
+        OneOrMany::One(one) => vec![one],
+        OneOrMany::Many(many) => many,
+    })
 }
 
 /// A `refresh_tokens` document.
@@ -130,11 +145,15 @@ impl UserDoc {
             login_history: user.login_history.iter().take(LOGIN_HISTORY_LIMIT).rev().map(LoginDoc::from).collect(),
             created_at: user.created_at.into(),
             updated_at: user.updated_at.into(),
-            migrated_from: user.migrated_from.as_ref().map(|m| MigratedDoc {
-                source: m.source.clone(),
-                original_id: m.original_id.into(),
-                migrated_at: m.migrated_at.into(),
-            }),
+            migrated_from: user
+                .migrated_from
+                .iter()
+                .map(|m| MigratedDoc {
+                    source: m.source.clone(),
+                    original_id: m.original_id.into(),
+                    migrated_at: m.migrated_at.into(),
+                })
+                .collect(),
         })
     }
 }
@@ -167,11 +186,15 @@ impl TryFrom<UserDoc> for User {
             login_history: doc.login_history.into_iter().rev().map(LoginEvent::from).collect(),
             created_at: doc.created_at.to_chrono(),
             updated_at: doc.updated_at.to_chrono(),
-            migrated_from: doc.migrated_from.map(|m| MigratedFrom {
-                source: m.source,
-                original_id: m.original_id.into(),
-                migrated_at: m.migrated_at.to_chrono(),
-            }),
+            migrated_from: doc
+                .migrated_from
+                .into_iter()
+                .map(|m| MigratedFrom {
+                    source: m.source,
+                    original_id: m.original_id.into(),
+                    migrated_at: m.migrated_at.to_chrono(),
+                })
+                .collect(),
         })
     }
 }
@@ -326,10 +349,11 @@ fn update_user_doc(user: &User) -> StoreResult<Document> {
         Some(email) => set.insert("email", email),
         None => unset.insert("email", ""),
     };
-    match d.migrated_from {
-        Some(m) => set.insert("migratedFrom", bson::to_bson(&m)?),
-        None => unset.insert("migratedFrom", ""),
-    };
+    if d.migrated_from.is_empty() {
+        unset.insert("migratedFrom", "");
+    } else {
+        set.insert("migratedFrom", bson::to_bson(&d.migrated_from)?);
+    }
     let mut update = doc! { "$set": set };
     if !unset.is_empty() {
         update.insert("$unset", unset);
@@ -585,11 +609,14 @@ mod tests {
             login_history: vec![login("10.0.0.2"), login("10.0.0.1")],
             created_at: t,
             updated_at: t,
-            migrated_from: email.map(|_| MigratedFrom {
-                source: "postgresql_track1".into(),
-                original_id: Uuid::new_v4(),
-                migrated_at: t,
-            }),
+            migrated_from: email
+                .map(|_| MigratedFrom {
+                    source: "postgresql_track1".into(),
+                    original_id: Uuid::new_v4(),
+                    migrated_at: t,
+                })
+                .into_iter()
+                .collect(),
         }
     }
 

@@ -70,7 +70,7 @@ struct UserRow {
     last_login: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
-    migrated_from: Option<Json<MigratedFrom>>,
+    migrated_from: Option<Json<serde_json::Value>>,
 }
 
 impl UserRow {
@@ -98,7 +98,11 @@ impl UserRow {
             login_history,
             created_at: self.created_at,
             updated_at: self.updated_at,
-            migrated_from: self.migrated_from.map(|j| j.0),
+            migrated_from: match self.migrated_from {
+                Some(json) => MigratedFrom::list_from_json(json.0)
+                    .map_err(|e| StorageError::Corrupt(format!("user {}: migrated_from: {e}", self.user_id)))?,
+                None => Vec::new(),
+            },
         })
     }
 }
@@ -242,7 +246,7 @@ macro_rules! impl_identity_stores {
                     .bind(user.last_login)
                     .bind(user.created_at)
                     .bind(user.updated_at)
-                    .bind(user.migrated_from.as_ref().map(Json))
+                    .bind((!user.migrated_from.is_empty()).then_some(Json(&user.migrated_from)))
                     .execute(&self.pool)
                     .await?;
                 Ok(())
@@ -276,7 +280,7 @@ macro_rules! impl_identity_stores {
                     .bind(user.is_active)
                     .bind(user.is_verified)
                     .bind(user.updated_at)
-                    .bind(user.migrated_from.as_ref().map(Json))
+                    .bind((!user.migrated_from.is_empty()).then_some(Json(&user.migrated_from)))
                     .execute(&self.pool)
                     .await?;
                 if done.rows_affected() == 0 {
