@@ -2,7 +2,10 @@
 //! on disk → `config/<profile>.toml` → `config/local.toml` → `CARECHAT_<SECTION>__<KEY>`
 //! environment variables. Unknown keys and bad values fail start-up naming the key.
 
-use std::{num::NonZeroU32, path::Path};
+use std::{
+    num::NonZeroU32,
+    path::{Path, PathBuf},
+};
 
 use config::{Config, Environment, File, FileFormat};
 use secrecy::{ExposeSecret, SecretString};
@@ -24,8 +27,8 @@ pub const DEV_JWT_SECRET: &str = "dev-only-secret-change-me-in-production-012345
 /// Profiles in which the development secret is tolerated.
 const DEV_PROFILES: [&str; 2] = ["development", "test"];
 /// Sections an environment override may name.
-const SECTIONS: [&str; 10] =
-    ["server", "storage", "auth", "cors", "blood", "clinic", "chat", "reminders", "analytics", "log"];
+const SECTIONS: [&str; 11] =
+    ["server", "storage", "auth", "cors", "feedback", "blood", "clinic", "chat", "reminders", "analytics", "log"];
 
 /// All settings.
 #[derive(Debug, Clone, Deserialize)]
@@ -44,6 +47,8 @@ pub struct Settings {
     pub blood: BloodSettings,
     /// The clinic itself.
     pub clinic: ClinicSettings,
+    /// The feedback analyzer's clinic-specific data (Track 1).
+    pub feedback: FeedbackSettings,
     /// The chat assistant (Track 2).
     pub chat: ChatSettings,
     /// Reminder delivery providers (Track 1).
@@ -195,6 +200,16 @@ pub struct MinimumStock {
     pub platelets: [u32; 8],
     /// Cryoprecipitate.
     pub cryoprecipitate: [u32; 8],
+}
+
+/// `[feedback]`: files of rows added to the offline analyzer's built-in data (empty: none).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackSettings {
+    /// Extra topic-taxonomy rows (the format of the built-in `taxonomy.tsv`).
+    pub taxonomy_file: PathBuf,
+    /// Extra red-flag rows (the format of the built-in `red_flags.tsv`).
+    pub red_flags_file: PathBuf,
 }
 
 /// `[clinic]`.

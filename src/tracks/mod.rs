@@ -1,14 +1,14 @@
 //! The tracks, each behind its Cargo feature. This is the only file that names the track
 //! features: a track switched off is not compiled, routed or documented.
 
+#[cfg(all(feature = "track1", feature = "track3"))]
+pub mod donor_recall;
 #[cfg(feature = "track1")]
 pub mod track1;
 #[cfg(feature = "track2")]
 pub mod track2;
 #[cfg(feature = "track3")]
 pub mod track3;
-#[cfg(all(feature = "track1", feature = "track3"))]
-pub mod donor_recall;
 
 use crate::storage::Stores;
 
@@ -56,13 +56,19 @@ impl Tracks {
             &settings.blood,
             analytics.clone(),
         )?);
+        #[cfg(feature = "track2")]
+        let track2 = track2::Track2::init(stores.get(crate::storage::StoreName::Track2), &settings.chat)
+            .map_err(|e| anyhow::anyhow!("track2: {e}"))?;
+        // Feedback conversations are read by Track 1's analyzer (the clinic's taxonomy included).
+        #[cfg(all(feature = "track1", feature = "track2"))]
+        let track2 = track2.with_analyzer(std::sync::Arc::new(chat_feedback::Track1Analyzer(track1.analyzer.clone())));
         Ok(Self {
             #[cfg(all(feature = "track1", feature = "track3"))]
             donor_recall: std::sync::Arc::new(recall_bridge(stores, settings, &track1, &track3)?),
             #[cfg(feature = "track1")]
             track1,
             #[cfg(feature = "track2")]
-            track2: actix_web::web::Data::new(chat_state(stores, settings)?),
+            track2: actix_web::web::Data::new(track2),
             #[cfg(feature = "track3")]
             track3,
         })
@@ -137,16 +143,6 @@ async fn stopped(mut stop: tokio::sync::watch::Receiver<bool>) {
     let _ = stop.wait_for(|stop| *stop).await;
 }
 
-/// Track 2's state; with Track 1 built in, feedback conversations are analysed by its analyzer.
-#[cfg(feature = "track2")]
-fn chat_state(stores: &Stores, settings: &crate::config::Settings) -> anyhow::Result<track2::Track2> {
-    let state = track2::Track2::init(stores.get(crate::storage::StoreName::Track2), &settings.chat)
-        .map_err(|e| anyhow::anyhow!("track2: {e}"))?;
-    #[cfg(feature = "track1")]
-    let state = state.with_analyzer(std::sync::Arc::new(chat_feedback::Track1Analyzer::builtin()?));
-    Ok(state)
-}
-
 /// The bridge from Track 1's feedback analyzer to Track 2's [`track2::analysis::MessageAnalyzer`].
 #[cfg(all(feature = "track1", feature = "track2"))]
 mod chat_feedback {
@@ -155,20 +151,12 @@ mod chat_feedback {
     use async_trait::async_trait;
 
     use super::{
-        track1::feedback::analyzer::{AnalysisInput, FeedbackAnalyzer, OfflineAnalyzer, Urgency},
+        track1::feedback::analyzer::{AnalysisInput, FeedbackAnalyzer, Urgency},
         track2::{analysis::MessageAnalyzer, domain::MessageAnalysis},
     };
 
     /// Track 1's analyzer reading chat messages.
-    pub struct Track1Analyzer(Arc<dyn FeedbackAnalyzer>);
-
-    impl Track1Analyzer {
-        /// Over the built-in offline analyzer.
-        pub fn builtin() -> anyhow::Result<Self> {
-            let offline = OfflineAnalyzer::builtin().map_err(|e| anyhow::anyhow!("feedback analyzer data: {e}"))?;
-            Ok(Self(Arc::new(offline)))
-        }
-    }
+    pub struct Track1Analyzer(pub Arc<dyn FeedbackAnalyzer>);
 
     #[async_trait]
     impl MessageAnalyzer for Track1Analyzer {

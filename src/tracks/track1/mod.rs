@@ -43,7 +43,7 @@ impl Track1 {
         settings: &crate::config::Settings,
         analytics: crate::analytics::Analytics,
     ) -> anyhow::Result<Self> {
-        let analyzer = OfflineAnalyzer::builtin().map_err(|e| anyhow::anyhow!("feedback analyzer data: {e}"))?;
+        let analyzer = analyzer(&settings.feedback)?;
         let reminders = reminders::Reminders::init(backend, &settings.reminders)?;
         Ok(Self { stores: Track1Stores::build(backend), analyzer: Arc::new(analyzer), reminders, analytics })
     }
@@ -55,8 +55,51 @@ impl Track1 {
     }
 }
 
+/// The offline analyzer with the clinic's extra taxonomy and red-flag rows.
+fn analyzer(settings: &crate::config::FeedbackSettings) -> anyhow::Result<OfflineAnalyzer> {
+    let read = |key: &str, path: &std::path::Path| -> anyhow::Result<Option<String>> {
+        if path.as_os_str().is_empty() {
+            return Ok(None);
+        }
+        std::fs::read_to_string(path).map(Some).map_err(|e| anyhow::anyhow!("feedback.{key}: {}: {e}", path.display()))
+    };
+    let taxonomy = read("taxonomy_file", &settings.taxonomy_file)?;
+    let red_flags = read("red_flags_file", &settings.red_flags_file)?;
+    OfflineAnalyzer::with_extensions(taxonomy.as_deref(), red_flags.as_deref())
+        .map_err(|e| anyhow::anyhow!("feedback analyzer data: {e}"))
+}
+
 /// Mounts Track 1's scopes.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(utoipa_actix_web::scope("/feedback").configure(routes::configure));
     cfg.configure(reminders::configure);
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::{config::FeedbackSettings, tracks::track1::feedback::analyzer::AnalysisInput};
+
+    fn topics(analyzer: &OfflineAnalyzer, text: &str) -> Vec<String> {
+        analyzer.analyze_text(&AnalysisInput { text, language_hint: Some("en"), department_hint: None }).topics
+    }
+
+    #[test]
+    fn a_clinic_taxonomy_file_adds_its_topics() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("taxonomy.tsv");
+        std::fs::write(&file, "@topic\tparking\tfacilities\t-\tParking\ntopic\tparking\t*\tparking;car park\n")
+            .unwrap();
+        let none = FeedbackSettings { taxonomy_file: PathBuf::new(), red_flags_file: PathBuf::new() };
+        let text = "The car park was full and I was late";
+        assert!(!topics(&analyzer(&none).unwrap(), text).contains(&"parking".to_owned()));
+        let custom = FeedbackSettings { taxonomy_file: file, ..none.clone() };
+        assert!(topics(&analyzer(&custom).unwrap(), text).contains(&"parking".to_owned()));
+
+        let missing = FeedbackSettings { red_flags_file: dir.path().join("nope.tsv"), ..none };
+        let error = analyzer(&missing).unwrap_err().to_string();
+        assert!(error.starts_with("feedback.red_flags_file"), "{error}");
+    }
 }
