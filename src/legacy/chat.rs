@@ -6,6 +6,8 @@
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
+use futures_util::{stream, StreamExt};
+use uuid::Uuid;
 
 use super::{
     normalise::{ms, target_id, Source},
@@ -70,48 +72,79 @@ impl Handle<ConversationRow> for Migration {
     }
 }
 
+/// Messages of one batch written at once: appends commute (counters add up, the latest time
+/// wins), so their order does not matter.
+const PARALLEL_APPENDS: usize = 8;
+
 #[async_trait]
 impl Handle<MessageRow> for Migration {
     async fn handle(&mut self, row: MessageRow) -> anyhow::Result<()> {
+        self.handle_batch(vec![row]).await
+    }
+
+    async fn handle_batch(&mut self, rows: Vec<MessageRow>) -> anyhow::Result<()> {
+        let messages: Vec<(Uuid, Message)> =
+            rows.into_iter().filter_map(|row| Some((row.message_id, self.message(row)?))).collect();
+        match self.options.mode {
+            Mode::Verify => {
+                for (original, message) in messages {
+                    let found = self.targets.track2.messages.find(message.id).await?;
+                    self.check(MESSAGES, original, message_print(&message), found.as_ref().map(message_print));
+                }
+            }
+            Mode::DryRun => messages.into_iter().for_each(|_| self.count(MESSAGES, Written::New)),
+            Mode::Write => {
+                let store = self.targets.track2.messages.clone();
+                let outcomes: Vec<anyhow::Result<Written>> = stream::iter(messages)
+                    .map(|(_, message)| {
+                        let store = store.clone();
+                        async move { written(store.append(&message).await) }
+                    })
+                    .buffer_unordered(PARALLEL_APPENDS)
+                    .collect()
+                    .await;
+                for outcome in outcomes {
+                    self.count(MESSAGES, outcome?);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn message_print(m: &Message) -> String {
+    format!(
+        "{:?}",
+        (m.id, m.conversation_id, m.user_id, m.role, &m.content, &m.original_language, &m.llm_metadata, m.timestamp)
+    )
+}
+
+impl Migration {
+    /// The message a legacy row gives, or `None` (reported) when it cannot be migrated.
+    fn message(&mut self, row: MessageRow) -> Option<Message> {
         self.report.tally(MESSAGES).read += 1;
         let original = row.message_id;
         let Some((conversation, owner)) = row.conversation_id.and_then(|c| self.conversations.get(&c).copied()) else {
             let detail = format!("conversation {:?} was not migrated", row.conversation_id);
             self.skip(MESSAGES, original, "orphan", detail);
-            return Ok(());
+            return None;
         };
         let Some(role) = MessageRole::parse(&row.role) else {
             self.skip(MESSAGES, original, "bad_value", format!("unknown role `{}`", row.role));
-            return Ok(());
+            return None;
         };
         let author = row.user_id.and_then(|u| self.users.get(&(Source::Track2, u)).copied()).unwrap_or(owner);
-        let llm_metadata = row.provider.as_ref().map(|provider| {
-            let prompt = i64::from(row.prompt_tokens.unwrap_or(0));
-            let completion = i64::from(row.completion_tokens.unwrap_or(0));
-            LlmMetadata {
-                provider: provider.clone(),
-                model: row.model.clone().unwrap_or_default(),
-                token_count: row.total_tokens.map_or(prompt + completion, i64::from),
-                response_time: i64::from(row.response_time_ms.unwrap_or(0)),
-                temperature: row.temperature,
-                prompt_tokens: prompt,
-                completion_tokens: completion,
-                thinking_tokens: 0,
-                cached_tokens: 0,
-                finish_reason: None,
-            }
-        });
         let at = ms(row.created_at);
-        let message = Message {
+        Some(Message {
             id: MessageId(target_id(Source::Track2, MESSAGES, original)),
             conversation_id: ConversationId(conversation),
             user_id: author,
             role,
+            llm_metadata: llm_metadata(&row),
             content: row.content,
             content_type: ContentType::Text,
             original_language: row.original_language,
             translated_content: BTreeMap::new(),
-            llm_metadata,
             feedback_analysis: None,
             reply_to: None,
             context: None,
@@ -121,33 +154,25 @@ impl Handle<MessageRow> for Migration {
             edit_history: Vec::new(),
             created_at: at,
             updated_at: at,
-        };
-        match self.options.mode {
-            Mode::Verify => {
-                let found = self.targets.track2.messages.find(message.id).await?;
-                let print = |m: &Message| {
-                    format!(
-                        "{:?}",
-                        (
-                            m.id,
-                            m.conversation_id,
-                            m.user_id,
-                            m.role,
-                            &m.content,
-                            &m.original_language,
-                            &m.llm_metadata,
-                            m.timestamp
-                        )
-                    )
-                };
-                self.check(MESSAGES, original, print(&message), found.as_ref().map(print));
-            }
-            Mode::DryRun => self.count(MESSAGES, Written::New),
-            Mode::Write => {
-                let outcome = written(self.targets.track2.messages.append(&message).await)?;
-                self.count(MESSAGES, outcome);
-            }
-        }
-        Ok(())
+        })
     }
+}
+
+/// Provider, model, tokens and timing of an assistant message.
+fn llm_metadata(row: &MessageRow) -> Option<LlmMetadata> {
+    let provider = row.provider.as_ref()?;
+    let prompt = i64::from(row.prompt_tokens.unwrap_or(0));
+    let completion = i64::from(row.completion_tokens.unwrap_or(0));
+    Some(LlmMetadata {
+        provider: provider.clone(),
+        model: row.model.clone().unwrap_or_default(),
+        token_count: row.total_tokens.map_or(prompt + completion, i64::from),
+        response_time: i64::from(row.response_time_ms.unwrap_or(0)),
+        temperature: row.temperature,
+        prompt_tokens: prompt,
+        completion_tokens: completion,
+        thinking_tokens: 0,
+        cached_tokens: 0,
+        finish_reason: None,
+    })
 }

@@ -145,8 +145,16 @@ struct Migration {
 
 /// One legacy row's handling.
 #[async_trait]
-trait Handle<R> {
+trait Handle<R: Send + 'static> {
     async fn handle(&mut self, row: R) -> anyhow::Result<()>;
+
+    /// A batch: row by row unless a table writes a batch at once.
+    async fn handle_batch(&mut self, rows: Vec<R>) -> anyhow::Result<()> {
+        for row in rows {
+            self.handle(row).await?;
+        }
+        Ok(())
+    }
 }
 
 /// What an insert found.
@@ -194,9 +202,7 @@ impl Migration {
             let Some(last) = rows.last() else { break };
             after = Some(last.key());
             let n = rows.len() as u64;
-            for row in rows {
-                self.handle(row).await?;
-            }
+            self.handle_batch(rows).await?;
             done += n;
             bar.inc(n);
             if !self.options.progress_bar {

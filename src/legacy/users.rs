@@ -141,7 +141,7 @@ impl Migration {
         }
         if let Some(existing) = self.account(own).await? {
             self.users.insert((p.source, p.original_id), own);
-            return self.already(&p, existing);
+            return self.already(&p, existing, true);
         }
         let phone = p.phone.as_deref().map(|raw| normalise::phone(raw, &self.options.country_code));
         let phone = match phone {
@@ -156,7 +156,7 @@ impl Migration {
             holder.migrated_from.iter().any(|m| m.original_id == p.original_id && m.source == p.source.as_str());
         if origin_known {
             self.users.insert((p.source, p.original_id), holder.id);
-            return self.already(&p, holder);
+            return self.already(&p, holder, false);
         }
         let holder_email = holder.email.as_ref().map(Email::as_str);
         if normalise::same_person(&holder.full_name, holder_email, &p.full_name, p.email.as_deref()) {
@@ -166,17 +166,24 @@ impl Migration {
         self.insert_own(p, own, Some(("phone_conflict", why))).await
     }
 
-    /// A person an earlier run wrote: counted, or checked when verifying.
-    fn already(&mut self, p: &Person, user: User) -> anyhow::Result<()> {
-        if self.options.mode == Mode::Verify {
-            let expected = format!("{:?}", (p.source.as_str(), p.original_id, true));
-            let holds =
-                user.migrated_from.iter().any(|m| m.original_id == p.original_id && m.source == p.source.as_str());
-            let found = format!("{:?}", (p.source.as_str(), p.original_id, holds));
-            self.check(p.table, p.original_id, expected, Some(found));
-        } else {
+    /// A person an earlier run wrote: counted, or checked when verifying — the account holds
+    /// the origin and, when it is the person's own account, their name, creation time and
+    /// password (the legacy hash, or the argon2id hash a login replaced it with).
+    fn already(&mut self, p: &Person, user: User, own: bool) -> anyhow::Result<()> {
+        if self.options.mode != Mode::Verify {
             self.report.tally(p.table).already_present += 1;
+            return Ok(());
         }
+        let holds = user.migrated_from.iter().any(|m| m.original_id == p.original_id && m.source == p.source.as_str());
+        let legacy_hash = p.password_hash.as_deref().filter(|h| !h.is_empty()).unwrap_or(NO_PASSWORD);
+        let password_kept = user.password_hash == legacy_hash
+            || (crate::gateway::identity::password::is_legacy(legacy_hash)
+                && user.password_hash.starts_with("$argon2"));
+        let fields =
+            |name: &str, created: DateTime<Utc>, password: bool| own.then(|| (name.to_owned(), created, password));
+        let expected = format!("{:?}", (true, fields(&p.full_name, ms(p.created_at), true)));
+        let found = format!("{:?}", (holds, fields(&user.full_name, user.created_at, password_kept)));
+        self.check(p.table, p.original_id, expected, Some(found));
         Ok(())
     }
 
