@@ -57,8 +57,9 @@ impl Tracks {
             analytics.clone(),
         )?);
         #[cfg(feature = "track2")]
-        let track2 = track2::Track2::init(stores.get(crate::storage::StoreName::Track2), &settings.chat)
-            .map_err(|e| anyhow::anyhow!("track2: {e}"))?;
+        let track2 =
+            track2::Track2::init(stores.get(crate::storage::StoreName::Track2), &settings.chat, analytics.clone())
+                .map_err(|e| anyhow::anyhow!("track2: {e}"))?;
         // Feedback conversations are read by Track 1's analyzer (the clinic's taxonomy included).
         #[cfg(all(feature = "track1", feature = "track2"))]
         let track2 = track2.with_analyzer(std::sync::Arc::new(chat_feedback::Track1Analyzer(track1.analyzer.clone())));

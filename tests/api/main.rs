@@ -8,8 +8,12 @@ mod admin;
 mod analytics;
 #[cfg(feature = "track3")]
 mod analytics_blood;
+#[cfg(feature = "track2")]
+mod analytics_chat;
 #[cfg(feature = "track1")]
 mod analytics_feedback;
+#[cfg(feature = "track1")]
+mod analytics_reminders;
 #[cfg(all(feature = "track1", feature = "track3"))]
 mod donor_recall;
 #[cfg(feature = "track2")]

@@ -10,6 +10,7 @@ pub mod domain;
 pub mod dto;
 pub mod error;
 pub mod feedback;
+mod reminder_metrics;
 pub mod reminders;
 mod routes;
 pub mod service;
@@ -44,7 +45,9 @@ impl Track1 {
         analytics: crate::analytics::Analytics,
     ) -> anyhow::Result<Self> {
         let analyzer = analyzer(&settings.feedback)?;
-        let reminders = reminders::Reminders::init(backend, &settings.reminders)?;
+        let stores = reminder_metrics::recorded(reminders::store::ReminderStores::build(backend), &analytics);
+        let clock = Arc::new(reminders::engine::SystemClock);
+        let reminders = reminders::Reminders::with_stores(stores, &settings.reminders, clock)?;
         Ok(Self { stores: Track1Stores::build(backend), analyzer: Arc::new(analyzer), reminders, analytics })
     }
 

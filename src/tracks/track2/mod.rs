@@ -21,6 +21,7 @@ use std::sync::Arc;
 
 use self::{analysis::MessageAnalyzer, assistant::Assistant, store::Track2Stores};
 use crate::{
+    analytics::Analytics,
     config::ChatSettings,
     storage::{Backend, StoreResult},
 };
@@ -34,15 +35,18 @@ pub struct Track2 {
     pub assistant: Assistant,
     /// Analyses messages of feedback conversations, when an analyzer is built in (Track 1's).
     pub analyzer: Option<Arc<dyn MessageAnalyzer>>,
+    /// Records messages, provider latency and tokens (system analytics).
+    pub analytics: Analytics,
 }
 
 impl Track2 {
     /// The state over `backend` with the `[chat]` providers, without a feedback analyzer.
-    pub fn init(backend: &Backend, settings: &ChatSettings) -> anyhow::Result<Self> {
+    pub fn init(backend: &Backend, settings: &ChatSettings, analytics: Analytics) -> anyhow::Result<Self> {
         Ok(Self {
             stores: Track2Stores::build(backend),
             assistant: Assistant::from_settings(settings)?,
             analyzer: None,
+            analytics,
         })
     }
 

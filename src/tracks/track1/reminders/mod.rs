@@ -41,7 +41,15 @@ impl Reminders {
 
     /// The state with an explicit clock (tests, benchmarks).
     pub fn with_clock(backend: &Backend, settings: &RemindersSettings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
-        let stores = ReminderStores::build(backend);
+        Self::with_stores(ReminderStores::build(backend), settings, clock)
+    }
+
+    /// The state over given stores (e.g. wrapped to record system analytics) and clock.
+    pub fn with_stores(
+        stores: ReminderStores,
+        settings: &RemindersSettings,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<Self> {
         let channels = ProviderChannels::from_settings(settings)?;
         let hub = InboxHub::new();
         let engine = Engine::new(stores.clone(), channels, hub.clone(), clock, EngineConfig::from_settings(settings));

@@ -4,6 +4,7 @@
 pub mod conversations;
 pub mod extras;
 pub mod messages;
+mod metrics;
 pub mod reply;
 pub mod stream;
 

@@ -8,7 +8,7 @@
 //! translation into the user's language when the reply is in another one, and every
 //! `summary_every_messages` messages a fresh summary, in the background.
 
-use super::{extras, ChatPrefs, Result};
+use super::{extras, metrics, ChatPrefs, Result};
 use crate::{
     storage,
     tracks::track2::{
@@ -150,7 +150,9 @@ pub fn log_failure(user: &Message, err: &AssistantError) {
 }
 
 async fn append(t2: &Track2, message: &Message) -> Result<()> {
-    t2.stores.messages.append(message).await.map_err(ChatError::of_conversation(message.conversation_id.0))
+    t2.stores.messages.append(message).await.map_err(ChatError::of_conversation(message.conversation_id.0))?;
+    metrics::message_stored(&t2.analytics, message);
+    Ok(())
 }
 
 /// The earlier messages as provider context, oldest first, within the `[chat]` budget.
