@@ -83,6 +83,16 @@ fn hash(password: &str) -> Option<String> {
 }
 
 impl Legacy {
+    /// The URLs of the Track 1 and Track 2 databases.
+    pub fn urls(&self) -> (String, String) {
+        let url = |name: &str| {
+            let mut url = url::Url::parse(&self.admin_url).unwrap();
+            url.set_path(name);
+            url.to_string()
+        };
+        (url(&self.names[0]), url(&self.names[1]))
+    }
+
     pub async fn build() -> Option<Self> {
         let (track1, admin_url, first) = database("track1.sql").await?;
         let (track2, _, second) = database("track2.sql").await?;

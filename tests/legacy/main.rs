@@ -10,6 +10,7 @@
 #![cfg(all(feature = "track1", feature = "track2", feature = "postgres"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod cli;
 mod fixtures;
 mod snapshot;
 
