@@ -17,8 +17,10 @@ use super::{
 #[into_params(parameter_in = Query)]
 pub struct SeriesParams {
     /// The metric (see `GET /api/v1/analytics/metrics`).
+    #[param(inline)]
     pub metric: Metric,
     /// Bucket length.
+    #[param(inline)]
     pub period: Period,
     /// Start of the range (its bucket included); default: a period-dependent span before `to`
     /// (60 minutes, 48 hours, 30 days, 12 weeks or 12 months).
@@ -26,16 +28,20 @@ pub struct SeriesParams {
     /// End of the range, exclusive; default: now.
     pub to: Option<DateTime<Utc>>,
     /// Only events of this track.
+    #[param(inline)]
     pub track_origin: Option<TrackOrigin>,
     /// Only events of this department (provider, for provider metrics); exact match.
     #[validate(length(min = 1, max = 100))]
     #[param(min_length = 1, max_length = 100)]
     pub department: Option<String>,
     /// Only events caused by this segment.
+    #[param(inline)]
     pub user_segment: Option<UserSegment>,
     /// Only events in this part of the day (clinic time).
+    #[param(inline)]
     pub time_of_day: Option<TimeOfDay>,
     /// Only events on this day of the week (clinic time).
+    #[param(inline)]
     pub day_of_week: Option<DayOfWeek>,
 }
 
