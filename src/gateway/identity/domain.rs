@@ -473,6 +473,15 @@ mod tests {
     }
 
     #[test]
+    fn migrated_from_reads_a_list_or_the_older_single_object() {
+        let one = serde_json::json!({"source": "postgresql_track1", "originalId": Uuid::nil(), "migratedAt": "2024-01-01T00:00:00Z"});
+        let single = MigratedFrom::list_from_json(one.clone()).unwrap();
+        assert_eq!(single.len(), 1);
+        assert_eq!(MigratedFrom::list_from_json(serde_json::json!([one.clone(), one])).unwrap().len(), 2);
+        assert!(MigratedFrom::list_from_json(serde_json::json!("nope")).is_err());
+    }
+
+    #[test]
     fn pages_skip_whole_pages() {
         assert_eq!(PageRequest { page: 1, per_page: 20 }.offset(), 0);
         assert_eq!(PageRequest { page: 3, per_page: 20 }.offset(), 40);

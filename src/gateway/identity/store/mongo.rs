@@ -687,12 +687,22 @@ mod tests {
         let update = update_user_doc(&with_email).unwrap();
         let set = update.get_document("$set").unwrap();
         assert_eq!(set.get_str("email").unwrap(), "ann@clinic.org");
-        assert!(set.get_document("migratedFrom").is_ok() && !update.contains_key("$unset"));
+        assert!(set.get_array("migratedFrom").is_ok_and(|list| list.len() == 1) && !update.contains_key("$unset"));
         for immutable in ["userId", "trackOrigin", "createdAt", "lastLogin", "loginHistory"] {
             assert!(!set.contains_key(immutable), "{immutable} must not change");
         }
         let update = update_user_doc(&user(None)).unwrap();
         assert_eq!(update.get_document("$unset").unwrap(), &doc! { "email": "", "migratedFrom": "" });
+    }
+
+    #[test]
+    fn a_single_migrated_from_document_reads_as_a_list() {
+        let original = user(Some("ann@clinic.org"));
+        let mut doc = bson::to_document(&UserDoc::from_user(&original).unwrap()).unwrap();
+        let first = doc.get_array("migratedFrom").unwrap()[0].clone();
+        doc.insert("migratedFrom", first);
+        let back: UserDoc = bson::from_document(doc).unwrap();
+        assert_eq!(User::try_from(back).unwrap().migrated_from, original.migrated_from);
     }
 
     #[test]
