@@ -14,10 +14,10 @@ mod analytics_chat;
 mod analytics_feedback;
 #[cfg(feature = "track1")]
 mod analytics_reminders;
-#[cfg(all(feature = "track1", feature = "track3"))]
-mod donor_recall;
 #[cfg(feature = "track2")]
 mod assistant;
+#[cfg(all(feature = "track1", feature = "track3"))]
+mod donor_recall;
 mod fakes;
 mod gateway;
 mod helpers;
@@ -35,9 +35,9 @@ mod reminders;
 mod reminders_callbacks;
 #[cfg(feature = "track1")]
 mod reminders_engine;
-mod tokens;
 #[cfg(feature = "track1")]
 mod routing;
+mod tokens;
 #[cfg(feature = "track1")]
 mod track1;
 #[cfg(feature = "track2")]
