@@ -3,7 +3,10 @@
 use actix_web::{get, patch, post, web, HttpResponse};
 use uuid::Uuid;
 
-use super::staff;
+use super::{
+    responses::{DonorErrors, StaffOnly},
+    staff,
+};
 use crate::{
     gateway::{
         error::{ApiError, ApiResult, FieldViolation, Problem},
@@ -64,7 +67,7 @@ fn parsed<T>(pointer: &str, value: Option<&str>, parse: fn(&str) -> Result<T, &'
     request_body = CreateDonorRequest,
     responses(
         (status = 201, description = "Registered", body = DonorResponse),
-        (status = 403, description = "Not a staff role", body = Problem, content_type = "application/problem+json")
+        StaffOnly
     )
 )]
 #[post("/donors")]
@@ -101,7 +104,7 @@ async fn create_donor(
     params(DonorListQuery),
     responses(
         (status = 200, description = "A page of donors", body = DonorPage),
-        (status = 403, description = "Not a staff role", body = Problem, content_type = "application/problem+json")
+        StaffOnly
     )
 )]
 #[get("/donors")]
@@ -127,8 +130,7 @@ async fn list_donors(
     params(("donorId" = Uuid, Path, description = "The donor's id")),
     responses(
         (status = 200, description = "The donor", body = DonorResponse),
-        (status = 403, description = "Not a staff role", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such donor (`donor_not_found`)", body = Problem, content_type = "application/problem+json")
+        DonorErrors
     )
 )]
 #[get("/donors/{donorId}")]
@@ -149,8 +151,7 @@ async fn get_donor(
     request_body = UpdateDonorRequest,
     responses(
         (status = 200, description = "The updated donor", body = DonorResponse),
-        (status = 403, description = "Not a staff role", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such donor (`donor_not_found`)", body = Problem, content_type = "application/problem+json")
+        DonorErrors
     )
 )]
 #[patch("/donors/{donorId}")]
@@ -181,8 +182,7 @@ async fn update_donor(
     request_body = AddDeferralRequest,
     responses(
         (status = 201, description = "Deferred", body = DeferralResponse),
-        (status = 403, description = "Not a staff role", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such donor (`donor_not_found`)", body = Problem, content_type = "application/problem+json")
+        DonorErrors
     )
 )]
 #[post("/donors/{donorId}/deferrals")]
@@ -205,8 +205,7 @@ async fn add_deferral(
     params(("donorId" = Uuid, Path, description = "The donor's id")),
     responses(
         (status = 200, description = "Every deferral of the donor", body = [DeferralResponse]),
-        (status = 403, description = "Not a staff role", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such donor (`donor_not_found`)", body = Problem, content_type = "application/problem+json")
+        DonorErrors
     )
 )]
 #[get("/donors/{donorId}/deferrals")]
@@ -229,8 +228,7 @@ async fn list_deferrals(
     params(("donorId" = Uuid, Path, description = "The donor's id"), EligibilityQuery),
     responses(
         (status = 200, description = "The assessment", body = EligibilityResponse),
-        (status = 403, description = "Not a staff role", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such donor (`donor_not_found`)", body = Problem, content_type = "application/problem+json")
+        DonorErrors
     )
 )]
 #[get("/donors/{donorId}/eligibility")]
@@ -256,8 +254,7 @@ async fn check_eligibility(
     request_body = CreateDonationRequest,
     responses(
         (status = 201, description = "Recorded, with its units", body = DonationResponse),
-        (status = 403, description = "Not a staff role", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such donor (`donor_not_found`)", body = Problem, content_type = "application/problem+json"),
+        DonorErrors,
         (status = 409, description = "Not eligible, every reason in `detail` (`donor_not_eligible`); typing disagrees with the donor's group (`blood_group_mismatch`); donation number used (`unit_number_taken`); donor changed meanwhile (`donor_changed`)", body = Problem, content_type = "application/problem+json")
     )
 )]
@@ -291,8 +288,7 @@ async fn record_donation(
     params(("donorId" = Uuid, Path, description = "The donor's id"), PageQuery),
     responses(
         (status = 200, description = "A page of donations", body = DonationPage),
-        (status = 403, description = "Not a staff role", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such donor (`donor_not_found`)", body = Problem, content_type = "application/problem+json")
+        DonorErrors
     )
 )]
 #[get("/donors/{donorId}/donations")]

@@ -6,6 +6,7 @@
 mod donors;
 mod reactions;
 mod requests;
+mod responses;
 mod transfusion;
 mod units;
 
@@ -13,7 +14,11 @@ use actix_web::{get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::domain::{compatible_donors, requests::BloodRequest, units::Actor, BloodGroup, Component};
+use super::{
+    domain::{compatible_donors, units::Actor, BloodGroup, Component},
+    dto::requests::BloodRequestResponse,
+    service::requests::RequestDetail,
+};
 use crate::gateway::{
     error::{ApiResult, Problem},
     identity::{
@@ -22,6 +27,7 @@ use crate::gateway::{
         Identity,
     },
 };
+use responses::StaffOnly;
 
 /// Registers the blood-bank routes.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -40,13 +46,19 @@ fn staff(caller: &AuthUser) -> ApiResult<Actor> {
 }
 
 /// Records in the gateway's audit trail that a staff member reached (`action`) the blood
-/// request of a patient who is a CareChat user; patients known only to the blood bank have no
-/// account to audit against.
-async fn audit_request(caller: &AuthUser, identity: &Identity, request: &BloodRequest, action: &str) -> ApiResult<()> {
-    let Some(patient) = request.patient.user_id else { return Ok(()) };
-    let resource = format!("blood_requests/{}", request.id.0);
-    caller.audit(identity.stores.audit.as_ref(), action, Some(UserId(patient)), &resource).await?;
-    Ok(())
+/// request of a patient who is a CareChat user (patients known only to the blood bank have no
+/// account to audit against), and gives the request as it is now, for the answer.
+async fn audited(
+    caller: &AuthUser,
+    identity: &Identity,
+    action: &str,
+    detail: RequestDetail,
+) -> ApiResult<BloodRequestResponse> {
+    if let Some(patient) = detail.request.patient.user_id {
+        let resource = format!("blood_requests/{}", detail.request.id.0);
+        caller.audit(identity.stores.audit.as_ref(), action, Some(UserId(patient)), &resource).await?;
+    }
+    Ok(detail.into())
 }
 
 /// Which donor groups may give a component to one recipient group.
@@ -69,7 +81,7 @@ pub struct CompatibilityRow {
     responses(
         (status = 200, description = "One row per recipient group", body = [CompatibilityRow]),
         (status = 400, description = "Unknown component", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a staff role", body = Problem, content_type = "application/problem+json")
+        StaffOnly
     )
 )]
 #[get("/compatibility/{component}")]

@@ -3,7 +3,10 @@
 use actix_web::{get, post, web, HttpResponse};
 use uuid::Uuid;
 
-use super::staff;
+use super::{
+    responses::{StaffOnly, UnitErrors},
+    staff,
+};
 use crate::{
     gateway::{
         error::{ApiResult, Problem},
@@ -35,8 +38,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     request_body = ReactionRequest,
     responses(
         (status = 201, description = "Reported", body = ReactionResponse),
-        (status = 403, description = "Not a staff role", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such unit (`unit_not_found`)", body = Problem, content_type = "application/problem+json"),
+        UnitErrors,
         (status = 409, description = "The unit was never issued to a patient (`unit_not_issued`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`occurredAt` before the unit's collection or in the future (`validation_failed`)", body = Problem, content_type = "application/problem+json")
     )
@@ -66,7 +68,7 @@ async fn report_reaction(
     params(ReactionListQuery),
     responses(
         (status = 200, description = "A page of reactions", body = ReactionPage),
-        (status = 403, description = "Not a staff role", body = Problem, content_type = "application/problem+json")
+        StaffOnly
     )
 )]
 #[get("/reactions")]
@@ -97,7 +99,7 @@ async fn list_reactions(
     params(RecallQuery),
     responses(
         (status = 200, description = "A page of due recalls, earliest due first", body = DueRecallPage),
-        (status = 403, description = "Not a staff role", body = Problem, content_type = "application/problem+json")
+        StaffOnly
     )
 )]
 #[get("/recalls/due")]
@@ -121,7 +123,7 @@ async fn list_due_recalls(
     params(("recallId" = Uuid, Path, description = "The recall's id")),
     responses(
         (status = 200, description = "Done", body = RecallResponse),
-        (status = 403, description = "Not a staff role", body = Problem, content_type = "application/problem+json"),
+        StaffOnly,
         (status = 404, description = "No such recall (`recall_not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not pending: done already or superseded by a later donation (`illegal_transition`)", body = Problem, content_type = "application/problem+json")
     )

@@ -4,7 +4,11 @@
 use actix_web::{get, post, web, HttpResponse};
 use uuid::Uuid;
 
-use super::{audit_request, staff};
+use super::{
+    audited,
+    responses::{RequestErrors, StaffOnly},
+    staff,
+};
 use crate::{
     gateway::{
         error::{ApiResult, Problem},
@@ -40,7 +44,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     request_body = CreateBloodRequest,
     responses(
         (status = 201, description = "Entered, `open`", body = BloodRequestResponse),
-        (status = 403, description = "Not a staff role", body = Problem, content_type = "application/problem+json"),
+        StaffOnly,
         (status = 422, description = "Invalid fields (`validation_failed`), e.g. an unknown group outside an emergency", body = Problem, content_type = "application/problem+json")
     )
 )]
@@ -70,10 +74,8 @@ async fn create_request(
         needed_by: b.needed_by,
         indication: b.indication,
     };
-    let request = requests::create(&t3, new, &actor).await?;
-    audit_request(&caller, &identity, &request, "blood.request.create").await?;
-    let detail = RequestDetail { request, allocations: Vec::new() };
-    Ok(HttpResponse::Created().json(BloodRequestResponse::from(detail)))
+    let detail = RequestDetail { request: requests::create(&t3, new, &actor).await?, allocations: Vec::new() };
+    Ok(HttpResponse::Created().json(audited(&caller, &identity, "blood.request.create", detail).await?))
 }
 
 /// Lists blood requests, soonest needed first.
@@ -83,7 +85,7 @@ async fn create_request(
     params(RequestListQuery),
     responses(
         (status = 200, description = "A page of requests", body = BloodRequestPage),
-        (status = 403, description = "Not a staff role", body = Problem, content_type = "application/problem+json")
+        StaffOnly
     )
 )]
 #[get("/requests")]
@@ -109,8 +111,7 @@ async fn list_requests(
     params(("requestId" = Uuid, Path, description = "The request's id")),
     responses(
         (status = 200, description = "The request", body = BloodRequestResponse),
-        (status = 403, description = "Not a staff role", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such request (`request_not_found`)", body = Problem, content_type = "application/problem+json")
+        RequestErrors
     )
 )]
 #[get("/requests/{requestId}")]
@@ -122,8 +123,7 @@ async fn get_request(
 ) -> ApiResult<web::Json<BloodRequestResponse>> {
     staff(&caller)?;
     let detail = requests::detail(&t3, RequestId(*id)).await?;
-    audit_request(&caller, &identity, &detail.request, "blood.request.read").await?;
-    Ok(web::Json(detail.into()))
+    Ok(web::Json(audited(&caller, &identity, "blood.request.read", detail).await?))
 }
 
 /// The compatible units allocation would reserve now, without reserving them: identical
@@ -135,8 +135,7 @@ async fn get_request(
     params(("requestId" = Uuid, Path, description = "The request's id")),
     responses(
         (status = 200, description = "The suggestion (empty when nothing is needed)", body = SuggestionResponse),
-        (status = 403, description = "Not a staff role", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such request (`request_not_found`)", body = Problem, content_type = "application/problem+json")
+        RequestErrors
     )
 )]
 #[get("/requests/{requestId}/suggestions")]
@@ -160,8 +159,7 @@ async fn suggest_units(
     params(("requestId" = Uuid, Path, description = "The request's id")),
     responses(
         (status = 200, description = "Units reserved", body = AllocationRunResponse),
-        (status = 403, description = "Not a staff role", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such request (`request_not_found`)", body = Problem, content_type = "application/problem+json"),
+        RequestErrors,
         (status = 409, description = "No compatible unit in stock (`insufficient_stock`), or the request is not open or partially allocated (`illegal_transition`)", body = Problem, content_type = "application/problem+json")
     )
 )]
@@ -174,9 +172,9 @@ async fn allocate_units(
 ) -> ApiResult<web::Json<AllocationRunResponse>> {
     let actor = staff(&caller)?;
     let run = requests::allocate(&t3, RequestId(*id), &actor).await?;
-    audit_request(&caller, &identity, &run.detail.request, "blood.request.allocate").await?;
+    let request = audited(&caller, &identity, "blood.request.allocate", run.detail).await?;
     let reserved = run.reserved.into_iter().map(Into::into).collect();
-    Ok(web::Json(AllocationRunResponse { reserved, request: run.detail.into() }))
+    Ok(web::Json(AllocationRunResponse { reserved, request }))
 }
 
 /// Cancels a request and puts its reserved units back in stock (audited).
@@ -187,8 +185,7 @@ async fn allocate_units(
     request_body = CancelBloodRequest,
     responses(
         (status = 200, description = "Cancelled", body = BloodRequestResponse),
-        (status = 403, description = "Not a staff role", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such request (`request_not_found`)", body = Problem, content_type = "application/problem+json"),
+        RequestErrors,
         (status = 409, description = "Completed or cancelled already, or units are out on issue (`illegal_transition`)", body = Problem, content_type = "application/problem+json")
     )
 )]
@@ -202,6 +199,5 @@ async fn cancel_request(
 ) -> ApiResult<web::Json<BloodRequestResponse>> {
     let actor = staff(&caller)?;
     let detail = requests::cancel(&t3, RequestId(*id), body.0.reason, &actor).await?;
-    audit_request(&caller, &identity, &detail.request, "blood.request.cancel").await?;
-    Ok(web::Json(detail.into()))
+    Ok(web::Json(audited(&caller, &identity, "blood.request.cancel", detail).await?))
 }

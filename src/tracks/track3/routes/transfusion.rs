@@ -4,7 +4,11 @@
 use actix_web::{post, web};
 use uuid::Uuid;
 
-use super::{audit_request, staff};
+use super::{
+    audited,
+    responses::{IssuedUnitErrors, RequestErrors},
+    staff,
+};
 use crate::{
     gateway::{
         error::{ApiResult, Problem},
@@ -40,8 +44,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     request_body = CrossmatchRequest,
     responses(
         (status = 200, description = "Recorded", body = BloodRequestResponse),
-        (status = 403, description = "Not a staff role", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such request (`request_not_found`)", body = Problem, content_type = "application/problem+json"),
+        RequestErrors,
         (status = 409, description = "The unit is not reserved for the request (`unit_not_allocated`), or already crossmatched or changed meanwhile (`illegal_transition`)", body = Problem, content_type = "application/problem+json")
     )
 )]
@@ -56,10 +59,8 @@ async fn record_crossmatch(
     let actor = staff(&caller)?;
     let (request, unit) = ids.into_inner();
     let b = body.0;
-    let detail = transfusion::crossmatch(&t3, RequestId(request), unit, b.result, b.note, &actor).await;
-    let detail = detail?;
-    audit_request(&caller, &identity, &detail.request, "blood.request.crossmatch").await?;
-    Ok(web::Json(detail.into()))
+    let detail = transfusion::crossmatch(&t3, RequestId(request), unit, b.result, b.note, &actor).await?;
+    Ok(web::Json(audited(&caller, &identity, "blood.request.crossmatch", detail).await?))
 }
 
 /// Issues reserved units, all or none: each needs a compatible crossmatch, except under
@@ -72,8 +73,7 @@ async fn record_crossmatch(
     request_body = IssueRequest,
     responses(
         (status = 200, description = "Issued", body = BloodRequestResponse),
-        (status = 403, description = "Not a staff role", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such request (`request_not_found`)", body = Problem, content_type = "application/problem+json"),
+        RequestErrors,
         (status = 409, description = "A unit is not reserved for the request (`unit_not_allocated`), has no compatible crossmatch (`crossmatch_required`) or changed meanwhile (`illegal_transition`); nothing was issued", body = Problem, content_type = "application/problem+json")
     )
 )]
@@ -87,10 +87,8 @@ async fn issue_units(
 ) -> ApiResult<web::Json<BloodRequestResponse>> {
     let actor = staff(&caller)?;
     let b = body.0;
-    let detail = transfusion::issue(&t3, RequestId(*id), &b.unit_ids, &b.collected_by, &actor).await;
-    let detail = detail?;
-    audit_request(&caller, &identity, &detail.request, "blood.request.issue").await?;
-    Ok(web::Json(detail.into()))
+    let detail = transfusion::issue(&t3, RequestId(*id), &b.unit_ids, &b.collected_by, &actor).await?;
+    Ok(web::Json(audited(&caller, &identity, "blood.request.issue", detail).await?))
 }
 
 /// Takes back an issued unit. Within the return window (30 minutes out of controlled storage
@@ -107,9 +105,7 @@ async fn issue_units(
     request_body = ReturnRequest,
     responses(
         (status = 200, description = "Returned; see the allocation's `returnOutcome`", body = BloodRequestResponse),
-        (status = 403, description = "Not a staff role", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such request (`request_not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The unit is not issued for the request (`unit_not_allocated`) or changed meanwhile (`illegal_transition`)", body = Problem, content_type = "application/problem+json"),
+        IssuedUnitErrors,
         (status = 422, description = "`returnedAt` before the issue or in the future (`validation_failed`)", body = Problem, content_type = "application/problem+json")
     )
 )]
@@ -125,10 +121,8 @@ async fn return_unit(
     let (request, unit) = ids.into_inner();
     let b = body.0;
     let container = b.stored_in_validated_container;
-    let detail = transfusion::give_back(&t3, RequestId(request), unit, b.returned_at, container, &actor).await;
-    let detail = detail?;
-    audit_request(&caller, &identity, &detail.request, "blood.request.return").await?;
-    Ok(web::Json(detail.into()))
+    let detail = transfusion::give_back(&t3, RequestId(request), unit, b.returned_at, container, &actor).await?;
+    Ok(web::Json(audited(&caller, &identity, "blood.request.return", detail).await?))
 }
 
 /// Confirms an issued unit was transfused: who administered it and when. The request is
@@ -143,9 +137,7 @@ async fn return_unit(
     request_body = TransfusionRequest,
     responses(
         (status = 200, description = "Confirmed", body = BloodRequestResponse),
-        (status = 403, description = "Not a staff role", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such request (`request_not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The unit is not issued for the request (`unit_not_allocated`) or changed meanwhile (`illegal_transition`)", body = Problem, content_type = "application/problem+json"),
+        IssuedUnitErrors,
         (status = 422, description = "`transfusedAt` before the issue or in the future (`validation_failed`)", body = Problem, content_type = "application/problem+json")
     )
 )]
@@ -161,8 +153,6 @@ async fn confirm_transfusion(
     let (request, unit) = ids.into_inner();
     let b = body.0;
     let detail =
-        transfusion::transfuse(&t3, RequestId(request), unit, b.administered_by, b.transfused_at, &actor).await;
-    let detail = detail?;
-    audit_request(&caller, &identity, &detail.request, "blood.request.transfuse").await?;
-    Ok(web::Json(detail.into()))
+        transfusion::transfuse(&t3, RequestId(request), unit, b.administered_by, b.transfused_at, &actor).await?;
+    Ok(web::Json(audited(&caller, &identity, "blood.request.transfuse", detail).await?))
 }

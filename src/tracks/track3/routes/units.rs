@@ -4,7 +4,10 @@
 use actix_web::{get, post, web, HttpResponse};
 use uuid::Uuid;
 
-use super::staff;
+use super::{
+    responses::{StaffOnly, UnitErrors},
+    staff,
+};
 use crate::{
     gateway::{
         error::{ApiResult, Problem},
@@ -46,7 +49,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     params(UnitListQuery),
     responses(
         (status = 200, description = "A page of units", body = UnitPage),
-        (status = 403, description = "Not a staff role", body = Problem, content_type = "application/problem+json")
+        StaffOnly
     )
 )]
 #[get("/units")]
@@ -78,8 +81,7 @@ async fn list_units(
     params(("unitId" = Uuid, Path, description = "The unit's id")),
     responses(
         (status = 200, description = "The unit", body = UnitResponse),
-        (status = 403, description = "Not a staff role", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such unit (`unit_not_found`)", body = Problem, content_type = "application/problem+json")
+        UnitErrors
     )
 )]
 #[get("/units/{unitId}")]
@@ -99,8 +101,7 @@ async fn get_unit(
     params(("unitId" = Uuid, Path, description = "The unit's id")),
     responses(
         (status = 200, description = "Its events, oldest first", body = [UnitEventResponse]),
-        (status = 403, description = "Not a staff role", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such unit (`unit_not_found`)", body = Problem, content_type = "application/problem+json")
+        UnitErrors
     )
 )]
 #[get("/units/{unitId}/events")]
@@ -124,8 +125,7 @@ async fn list_unit_events(
     request_body = ScreeningRequest,
     responses(
         (status = 200, description = "The donation's screening and units", body = ScreeningResponse),
-        (status = 403, description = "Not a staff role", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such unit (`unit_not_found`)", body = Problem, content_type = "application/problem+json"),
+        UnitErrors,
         (status = 409, description = "A unit changed concurrently (`illegal_transition`); nothing was recorded", body = Problem, content_type = "application/problem+json")
     )
 )]
@@ -150,8 +150,7 @@ async fn record_screening(
     request_body = DiscardRequest,
     responses(
         (status = 200, description = "The discarded unit", body = UnitResponse),
-        (status = 403, description = "Not a staff role", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such unit (`unit_not_found`)", body = Problem, content_type = "application/problem+json"),
+        UnitErrors,
         (status = 409, description = "Not allowed in the unit's status, e.g. issued or already discarded (`illegal_transition`)", body = Problem, content_type = "application/problem+json")
     )
 )]
@@ -176,8 +175,7 @@ async fn discard_unit(
     request_body = ReleaseRequest,
     responses(
         (status = 200, description = "The released unit", body = UnitResponse),
-        (status = 403, description = "Not a staff role", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such unit (`unit_not_found`)", body = Problem, content_type = "application/problem+json"),
+        UnitErrors,
         (status = 409, description = "Not quarantined (`illegal_transition`) or screening not cleared (`unit_not_releasable`)", body = Problem, content_type = "application/problem+json")
     )
 )]
@@ -199,7 +197,7 @@ async fn release_unit(
     request_body = ExcursionRequest,
     responses(
         (status = 201, description = "Recorded; the units are quarantined", body = ExcursionResponse),
-        (status = 403, description = "Not a staff role", body = Problem, content_type = "application/problem+json"),
+        StaffOnly,
         (status = 404, description = "A unit does not exist (`unit_not_found`); nothing was recorded", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A unit is not in stock, e.g. issued or expired (`illegal_transition`); nothing was recorded", body = Problem, content_type = "application/problem+json")
     )
@@ -232,7 +230,7 @@ async fn record_excursion(
     params(InventoryQuery),
     responses(
         (status = 200, description = "The summary", body = InventoryResponse),
-        (status = 403, description = "Not a staff role", body = Problem, content_type = "application/problem+json")
+        StaffOnly
     )
 )]
 #[get("/inventory")]
