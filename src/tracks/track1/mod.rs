@@ -45,10 +45,22 @@ impl Track1 {
         analytics: crate::analytics::Analytics,
     ) -> anyhow::Result<Self> {
         let analyzer = analyzer(&settings.feedback)?;
-        let stores = reminder_metrics::recorded(reminders::store::ReminderStores::build(backend), &analytics);
         let clock = Arc::new(reminders::engine::SystemClock);
-        let reminders = reminders::Reminders::with_stores(stores, &settings.reminders, clock)?;
+        let reminders = Self::reminders(backend, &settings.reminders, &analytics, clock)?;
         Ok(Self { stores: Track1Stores::build(backend), analyzer: Arc::new(analyzer), reminders, analytics })
+    }
+
+    /// Track 1's reminders as the application composes them: their stores record reminder
+    /// delivery in `analytics` (`reminder_metrics`). The application runs them on the system
+    /// clock; tests step a `ManualClock` through this same composition.
+    pub fn reminders(
+        backend: &Backend,
+        settings: &crate::config::RemindersSettings,
+        analytics: &crate::analytics::Analytics,
+        clock: Arc<dyn reminders::engine::Clock>,
+    ) -> anyhow::Result<reminders::Reminders> {
+        let stores = reminder_metrics::recorded(reminders::store::ReminderStores::build(backend), analytics);
+        reminders::Reminders::with_stores(stores, settings, clock)
     }
 
     /// Creates the MongoDB indexes of Track 1's collections (nothing on SQL backends).

@@ -2,8 +2,17 @@
 //! stores are wrapped so that every counter change they save — the [`CounterDelta`] the engine,
 //! the callbacks and the acknowledge route already compute — is also recorded as
 //! `reminders_sent`, `reminders_delivered`, `reminders_acknowledged` and `reminders_missed`
-//! (department: the delivery method), once the store has accepted it. The reminders module is
-//! unchanged; only what it saves is observed.
+//! (department: the delivery method), once the store has accepted it.
+//!
+//! Why here and not in the engine or the services: the engine (dispatch, follow-ups, catch-up),
+//! the provider callbacks and the acknowledge route each save their change with a conditional
+//! write, and only the store knows whether it took — a duplicate callback or a lost race saves
+//! nothing and so records nothing. One decorator observes exactly what is persisted, where
+//! recording in each writer would repeat that check in every one of them. Misses the catch-up rule
+//! saves when materialising (one per occurrence, not per channel) carry no department.
+//!
+//! [`super::Track1::reminders`] is the one composition that installs it: the application builds
+//! its reminders there, and the API tests step a `ManualClock` engine built by it too.
 
 use std::sync::Arc;
 

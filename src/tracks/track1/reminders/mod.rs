@@ -16,7 +16,7 @@ use std::{sync::Arc, time::Duration};
 
 use self::{
     channels::ProviderChannels,
-    engine::{Clock, Engine, EngineConfig, InboxHub, SystemClock},
+    engine::{Clock, Engine, EngineConfig, InboxHub},
     store::ReminderStores,
 };
 use crate::{config::RemindersSettings, storage::Backend};
@@ -34,12 +34,9 @@ pub struct Reminders {
 }
 
 impl Reminders {
-    /// The state over `backend` with the configured channels and the system clock.
-    pub fn init(backend: &Backend, settings: &RemindersSettings) -> anyhow::Result<Self> {
-        Self::with_clock(backend, settings, Arc::new(SystemClock))
-    }
-
-    /// The state with an explicit clock (tests, benchmarks).
+    /// The state over `backend` with the configured channels and an explicit clock, recording
+    /// no system analytics (tests of the engine itself; the application's composition, which
+    /// records, is [`crate::tracks::track1::Track1::reminders`]).
     pub fn with_clock(backend: &Backend, settings: &RemindersSettings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         Self::with_stores(ReminderStores::build(backend), settings, clock)
     }
