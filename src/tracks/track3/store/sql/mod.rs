@@ -63,6 +63,16 @@ fn parsed<T>(parsed: Option<T>, what: &str, id: Uuid, value: &str) -> StoreResul
     parsed.ok_or_else(|| corrupt(what, id, value))
 }
 
+/// A nullable text column parsed with `parse`: NULL is `None`, text `parse` refuses is corrupt.
+fn parsed_opt<T>(
+    value: Option<&str>,
+    parse: impl Fn(&str) -> Option<T>,
+    what: &str,
+    id: Uuid,
+) -> StoreResult<Option<T>> {
+    value.map(|v| parsed(parse(v), what, id, v)).transpose()
+}
+
 /// A column list with every column qualified by `alias` (for joins).
 fn qualified(columns: &str, alias: &str) -> String {
     columns.split(", ").map(|c| format!("{alias}.{}", c.trim())).collect::<Vec<_>>().join(", ")
@@ -70,6 +80,14 @@ fn qualified(columns: &str, alias: &str) -> String {
 
 fn group(id: Uuid, abo: &str, rh_positive: bool) -> StoreResult<BloodGroup> {
     Ok(BloodGroup { abo: parsed(Abo::parse(abo), "abo", id, abo)?, rh_positive })
+}
+
+/// A group in nullable columns: unknown unless both ABO and Rh are there.
+fn group_opt(id: Uuid, abo: Option<&str>, rh_positive: Option<bool>) -> StoreResult<Option<BloodGroup>> {
+    match (abo, rh_positive) {
+        (Some(abo), Some(rh)) => group(id, abo, rh).map(Some),
+        _ => Ok(None),
+    }
 }
 
 /// `%term%` for a case-insensitive LIKE, with the wildcards in the term escaped.
@@ -116,18 +134,9 @@ impl TryFrom<DonorRow> for Donor {
 
     fn try_from(row: DonorRow) -> StoreResult<Self> {
         let id = row.donor_id;
-        let blood_group = match (&row.abo, row.rh_positive) {
-            (Some(abo), Some(rh)) => Some(group(id, abo, rh)?),
-            _ => None,
-        };
-        let phone = match &row.phone_number {
-            Some(p) => Some(PhoneNumber::parse(p).map_err(|_| corrupt("phone_number", id, p))?),
-            None => None,
-        };
-        let email = match &row.email {
-            Some(e) => Some(Email::parse(e).map_err(|_| corrupt("email", id, e))?),
-            None => None,
-        };
+        let blood_group = group_opt(id, row.abo.as_deref(), row.rh_positive)?;
+        let phone = parsed_opt(row.phone_number.as_deref(), |p| PhoneNumber::parse(p).ok(), "phone_number", id)?;
+        let email = parsed_opt(row.email.as_deref(), |e| Email::parse(e).ok(), "email", id)?;
         Ok(Self {
             id: DonorId(id),
             sex: parsed(Sex::parse(&row.sex), "sex", id, &row.sex)?,
@@ -245,14 +254,9 @@ impl TryFrom<UnitRow> for BloodUnit {
 
     fn try_from(row: UnitRow) -> StoreResult<Self> {
         let id = row.unit_id;
-        let quarantine_reason = match &row.quarantine_reason {
-            Some(r) => Some(parsed(QuarantineReason::parse(r), "quarantine_reason", id, r)?),
-            None => None,
-        };
-        let discard_reason = match &row.discard_reason {
-            Some(r) => Some(parsed(DiscardReason::parse(r), "discard_reason", id, r)?),
-            None => None,
-        };
+        let quarantine_reason =
+            parsed_opt(row.quarantine_reason.as_deref(), QuarantineReason::parse, "quarantine_reason", id)?;
+        let discard_reason = parsed_opt(row.discard_reason.as_deref(), DiscardReason::parse, "discard_reason", id)?;
         Ok(Self {
             id: UnitId(id),
             donation_id: DonationId(row.donation_id),
@@ -324,10 +328,7 @@ impl TryFrom<EventRow> for UnitEvent {
 
     fn try_from(row: EventRow) -> StoreResult<Self> {
         let id = row.event_id;
-        let from = match &row.from_status {
-            Some(s) => Some(parsed(UnitStatus::parse(s), "from_status", id, s)?),
-            None => None,
-        };
+        let from = parsed_opt(row.from_status.as_deref(), UnitStatus::parse, "from_status", id)?;
         Ok(Self {
             id,
             unit_id: UnitId(row.unit_id),

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::FromRow;
 use uuid::Uuid;
 
-use super::{corrupt, group, parsed, UnitRow};
+use super::{corrupt, group_opt, parsed, parsed_opt, UnitRow};
 use crate::{
     storage::{StorageError, StoreResult},
     tracks::track3::domain::{
@@ -52,14 +52,8 @@ impl TryFrom<RequestRow> for BloodRequest {
 
     fn try_from(row: RequestRow) -> StoreResult<Self> {
         let id = row.request_id;
-        let blood_group = match (&row.abo, row.rh_positive) {
-            (Some(abo), Some(rh)) => Some(group(id, abo, rh)?),
-            _ => None,
-        };
-        let sex = match &row.patient_sex {
-            Some(s) => Some(parsed(Sex::parse(s), "patient_sex", id, s)?),
-            None => None,
-        };
+        let blood_group = group_opt(id, row.abo.as_deref(), row.rh_positive)?;
+        let sex = parsed_opt(row.patient_sex.as_deref(), Sex::parse, "patient_sex", id)?;
         let units = row.units_requested;
         Ok(Self {
             id: RequestId(id),
