@@ -51,6 +51,7 @@ impl Handle<ConversationRow> for Migration {
             updated_at: ms(row.updated_at),
         };
         self.conversations.insert(original, (conversation.id.0, user_id));
+        self.expected.conversations += u64::from(conversation.status != ConversationStatus::Deleted);
         match self.options.mode {
             Mode::Verify => {
                 let found = self.targets.track2.conversations.find(conversation.id).await?;
@@ -135,6 +136,7 @@ impl Migration {
         };
         let author = row.user_id.and_then(|u| self.users.get(&(Source::Track2, u)).copied()).unwrap_or(owner);
         let at = ms(row.created_at);
+        self.expected.messages += 1;
         Some(Message {
             id: MessageId(target_id(Source::Track2, MESSAGES, original)),
             conversation_id: ConversationId(conversation),

@@ -44,6 +44,7 @@ impl Handle<SessionRow> for Migration {
             return Ok(());
         };
         let n = responses.len() as u64;
+        self.expected.sessions += 1;
         match self.options.mode {
             Mode::Verify => {
                 let found = self.targets.track1.sessions.find(session.id).await?;

@@ -10,6 +10,7 @@
 //! by E.164 phone (see `users.rs` and docs/migration.md for the merge rule).
 
 mod chat;
+mod counts;
 mod feedback;
 mod normalise;
 mod reminders;
@@ -26,11 +27,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use self::{counts::Expected, source::LegacyRow, users::Planned};
 pub use self::{
     normalise::{target_id, Source},
-    report::{Action, Finding, Report, Tally},
+    report::{Action, CollectionCount, Finding, Report, Tally},
 };
-use self::{source::LegacyRow, users::Planned};
 use crate::{
     gateway::identity::{domain::UserId, store::IdentityStores},
     storage::{StorageError, StoreResult},
@@ -47,7 +48,8 @@ pub enum Mode {
     Write,
     /// Reads both databases and the target, writes nothing, reports what a write would do.
     DryRun,
-    /// Compares every migrated record with what its legacy row gives.
+    /// Compares every migrated record with what its legacy row gives, and each target
+    /// collection's count with what the legacy rows give.
     Verify,
 }
 
@@ -117,8 +119,12 @@ pub async fn run(track1: PgPool, track2: PgPool, targets: Targets, options: Opti
         timezones: HashMap::new(),
         reminders: HashMap::new(),
         conversations: HashMap::new(),
+        expected: Expected::default(),
     };
     migration.all().await?;
+    if migration.options.mode == Mode::Verify {
+        migration.collections().await?;
+    }
     Ok(migration.report)
 }
 
@@ -141,6 +147,8 @@ struct Migration {
     reminders: HashMap<Uuid, (Uuid, UserId, String)>,
     /// Legacy conversation → (target conversation id, its user).
     conversations: HashMap<Uuid, (Uuid, UserId)>,
+    /// What the legacy rows give to each target collection (verification's counts).
+    expected: Expected,
 }
 
 /// One legacy row's handling.

@@ -31,6 +31,7 @@ impl Handle<ReminderRow> for Migration {
     async fn handle(&mut self, row: ReminderRow) -> anyhow::Result<()> {
         self.report.tally(REMINDERS).read += 1;
         let Some(reminder) = self.reminder(&row) else { return Ok(()) };
+        self.expected.reminders += 1;
         let entry = (reminder.id.0, reminder.user_id, reminder.schedule.timezone.clone());
         self.reminders.insert(row.reminder_id, entry);
         match self.options.mode {
@@ -53,6 +54,7 @@ impl Handle<DeliveryRow> for Migration {
     async fn handle(&mut self, row: DeliveryRow) -> anyhow::Result<()> {
         self.report.tally(DELIVERIES).read += 1;
         let Some(delivery) = self.delivery(&row) else { return Ok(()) };
+        self.expected.deliveries += 1;
         match self.options.mode {
             Mode::Verify => {
                 let found = self.targets.reminders.deliveries.find(delivery.id).await?;

@@ -28,6 +28,17 @@ pub struct Tally {
     pub mismatched: u64,
 }
 
+/// Verification's count of one target collection: the records the legacy rows give, and the
+/// migration's records the store holds (see docs/migration.md for what each count takes in).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CollectionCount {
+    /// Records the legacy rows give.
+    pub expected: u64,
+    /// Records found in the target.
+    pub found: u64,
+}
+
 /// What happened to a row that needs a person's attention.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -71,6 +82,9 @@ pub struct Report {
     pub mode: String,
     /// Counts per legacy table.
     pub tables: BTreeMap<&'static str, Tally>,
+    /// Verification only (left out otherwise): counts per target collection.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub collections: BTreeMap<&'static str, CollectionCount>,
     /// Rows that need a person's attention.
     pub findings: Vec<Finding>,
 }
@@ -104,22 +118,24 @@ impl Report {
         self.tables.values().all(|t| t.read == t.migrated + t.merged + t.already_present + t.skipped)
     }
 
-    /// Whether verification found any difference.
+    /// Whether verification found any difference: a record missing or different, or a target
+    /// collection holding more or fewer records than the legacy rows give.
     pub fn has_mismatches(&self) -> bool {
-        self.tables.values().any(|t| t.mismatched > 0)
+        self.tables.values().any(|t| t.mismatched > 0) || self.collections.values().any(|c| c.expected != c.found)
     }
 
-    /// One line per table, for the log.
+    /// One line per legacy table, then (verification) one per target collection, for the log.
     pub fn summary(&self) -> String {
-        self.tables
-            .iter()
-            .map(|(table, t)| {
-                format!(
-                    "{table}: read {} migrated {} merged {} already {} skipped {} verified {} mismatched {}",
-                    t.read, t.migrated, t.merged, t.already_present, t.skipped, t.verified, t.mismatched
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
+        let tables = self.tables.iter().map(|(table, t)| {
+            format!(
+                "{table}: read {} migrated {} merged {} already {} skipped {} verified {} mismatched {}",
+                t.read, t.migrated, t.merged, t.already_present, t.skipped, t.verified, t.mismatched
+            )
+        });
+        let collections = self.collections.iter().map(|(collection, c)| {
+            let differs = if c.expected == c.found { "" } else { " DIFFERS" };
+            format!("target {collection}: expected {} found {}{differs}", c.expected, c.found)
+        });
+        tables.chain(collections).collect::<Vec<_>>().join("\n")
     }
 }

@@ -202,6 +202,8 @@ impl Migration {
     ) -> anyhow::Result<()> {
         let (table, original, source) = (p.table, p.original_id, p.source);
         if self.options.mode == Mode::Verify {
+            // Missing: its records are still derived (and found missing), and its account expected.
+            self.users.insert((source, original), own);
             self.check(table, original, format!("{own}"), None);
             return Ok(());
         }
@@ -279,6 +281,7 @@ impl Migration {
     /// chat preferences it lacks, and the email if it had none. A patient stays a patient.
     async fn merge(&mut self, p: Person, mut holder: User) -> anyhow::Result<()> {
         if self.options.mode == Mode::Verify {
+            self.users.insert((p.source, p.original_id), holder.id);
             self.check(p.table, p.original_id, format!("{}", holder.id), None);
             return Ok(());
         }

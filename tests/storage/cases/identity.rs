@@ -31,6 +31,7 @@ conformance!(
         updating_an_unknown_user_is_not_found,
         login_history_keeps_the_newest_twenty,
         list_filters_searches_and_pages,
+        migrated_accounts_are_counted_by_origin,
         refresh_tokens_are_spent_once,
         concurrent_refreshes_spend_a_token_once,
         revoked_expired_and_unknown_tokens_are_refused,
@@ -88,6 +89,24 @@ async fn users_read_back_as_written(s: &IdentityStores) {
     let email = Email::parse("amina@example.org").unwrap();
     assert_eq!(s.users.find_by_email(&email).await.unwrap().as_ref(), Some(&u));
     assert_eq!(s.users.find_by_id(UserId::generate()).await.unwrap(), None);
+}
+
+async fn migrated_accounts_are_counted_by_origin(s: &IdentityStores) {
+    let origin =
+        |source: &str| MigratedFrom { source: source.into(), original_id: Uuid::new_v4(), migrated_at: storage::now() };
+    let mut both = user("+250788000040", None, "Both");
+    both.migrated_from = vec![origin("postgresql_track1"), origin("postgresql_track2")];
+    let mut chat = user("+250788000041", None, "Chat");
+    chat.migrated_from = vec![origin("postgresql_track2")];
+    let mut other = user("+250788000042", None, "Elsewhere");
+    other.migrated_from = vec![origin("postgresql_track1x")];
+    for u in [&both, &chat, &other, &user("+250788000043", None, "Registered")] {
+        s.users.insert(u).await.unwrap();
+    }
+    assert_eq!(s.users.count_migrated(&["postgresql_track1", "postgresql_track2"]).await.unwrap(), 2);
+    assert_eq!(s.users.count_migrated(&["postgresql_track1"]).await.unwrap(), 1);
+    assert_eq!(s.users.count_migrated(&["postgresql_track_"]).await.unwrap(), 0, "`_` is no wildcard");
+    assert_eq!(s.users.count_migrated(&[]).await.unwrap(), 0);
 }
 
 async fn duplicate_phone_is_a_phone_conflict(s: &IdentityStores) {

@@ -36,6 +36,9 @@ pub trait UserStore: Send + Sync {
     async fn record_login(&self, id: UserId, event: &LoginEvent) -> StoreResult<()>;
     /// A page of users, newest first (login history left empty).
     async fn list(&self, filter: &UserFilter, page: PageRequest) -> StoreResult<Page<User>>;
+    /// How many accounts carry an origin (`migratedFrom[].source`) among `sources`: the legacy
+    /// migration's verification counts its accounts with it.
+    async fn count_migrated(&self, sources: &[&str]) -> StoreResult<u64>;
 }
 
 /// Refresh tokens.

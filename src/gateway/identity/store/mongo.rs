@@ -324,6 +324,12 @@ fn user_filter(filter: &UserFilter) -> Document {
     out
 }
 
+/// Accounts with an origin among `sources`: the dotted path matches inside a `migratedFrom`
+/// list and in the single document older accounts hold alike.
+fn migrated_filter(sources: &[&str]) -> Document {
+    doc! { "migratedFrom.source": { "$in": sources } }
+}
+
 /// Newest users first, ties broken by id (as the SQL stores order them).
 fn user_sort() -> Document {
     doc! { "createdAt": -1, "userId": -1 }
@@ -516,6 +522,10 @@ impl UserStore for MongoIdentity {
             .await?;
         let items = docs.into_iter().map(User::try_from).collect::<StoreResult<_>>()?;
         Ok(Page { items, total })
+    }
+
+    async fn count_migrated(&self, sources: &[&str]) -> StoreResult<u64> {
+        Ok(self.users.count_documents(migrated_filter(sources)).await?)
     }
 }
 
@@ -728,6 +738,12 @@ mod tests {
 
         let replayed = TokenDoc { used_at: Some(t.into()), ..doc };
         assert_eq!(RefreshToken::from(replayed).used_at, Some(t));
+    }
+
+    #[test]
+    fn migrated_accounts_are_found_by_any_of_their_origins() {
+        let filter = migrated_filter(&["postgresql_track1", "postgresql_track2"]);
+        assert_eq!(filter, doc! { "migratedFrom.source": { "$in": ["postgresql_track1", "postgresql_track2"] } });
     }
 
     #[test]

@@ -180,10 +180,24 @@ impl TryFrom<AuditRow> for AuditEvent {
 
 /// `%term%` for a case-insensitive LIKE, with the wildcards in the term escaped.
 fn like_pattern(search: Option<&str>) -> Option<String> {
-    search.map(|s| {
-        let escaped = s.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        format!("%{escaped}%")
-    })
+    search.map(|s| format!("%{}%", escape_like(&s.to_lowercase())))
+}
+
+/// `text` with LIKE's wildcards (and the escape character) escaped with a backslash.
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// The count of accounts whose `migratedFrom` names one of `sources`, and its LIKE patterns
+/// (`$1`…): the JSON text with its spaces removed (PostgreSQL prints `jsonb` with them, SQLite
+/// keeps the compact text it was given) holds `"source":"<name>"`, in a list or in the older
+/// single object alike; no other member of an origin (an id, a time) can hold that text.
+fn count_migrated_sql(sources: &[&str]) -> (String, Vec<String>) {
+    let patterns = sources.iter().map(|s| format!("%\"source\":\"{}\"%", escape_like(s))).collect();
+    let each = (1..=sources.len())
+        .map(|n| format!("replace(cast(migrated_from as text), ' ', '') like ${n} escape '\\'"))
+        .collect::<Vec<_>>();
+    (format!("select count(*) from users where {}", each.join(" or ")), patterns)
 }
 
 fn limit(page: PageRequest) -> (i64, i64) {
@@ -330,6 +344,19 @@ macro_rules! impl_identity_stores {
                 let items = rows.into_iter().map(|r| r.into_user(Vec::new())).collect::<StoreResult<_>>()?;
                 Ok(Page { items, total: u64::try_from(total).unwrap_or_default() })
             }
+
+            async fn count_migrated(&self, sources: &[&str]) -> StoreResult<u64> {
+                if sources.is_empty() {
+                    return Ok(0);
+                }
+                let (sql, patterns) = count_migrated_sql(sources);
+                let mut query = sqlx::query_as::<_, (i64,)>(&sql);
+                for pattern in patterns {
+                    query = query.bind(pattern);
+                }
+                let (total,) = query.fetch_one(&self.pool).await?;
+                Ok(u64::try_from(total).unwrap_or_default())
+            }
         }
 
         #[async_trait]
@@ -429,7 +456,18 @@ impl_identity_stores!(sqlx::Postgres);
 
 #[cfg(test)]
 mod tests {
-    use super::like_pattern;
+    use super::{count_migrated_sql, like_pattern};
+
+    #[test]
+    fn migrated_accounts_match_any_source_with_wildcards_escaped() {
+        let (sql, patterns) = count_migrated_sql(&["postgresql_track1", "x%"]);
+        assert_eq!(
+            sql,
+            "select count(*) from users where replace(cast(migrated_from as text), ' ', '') like $1 escape '\\' \
+             or replace(cast(migrated_from as text), ' ', '') like $2 escape '\\'"
+        );
+        assert_eq!(patterns, ["%\"source\":\"postgresql\\_track1\"%", "%\"source\":\"x\\%\"%"]);
+    }
 
     #[test]
     fn like_patterns_escape_wildcards() {
