@@ -139,3 +139,7 @@ impl Report {
         tables.chain(collections).collect::<Vec<_>>().join("\n")
     }
 }
+
+#[cfg(test)]
+#[path = "report_tests.rs"]
+mod tests;
