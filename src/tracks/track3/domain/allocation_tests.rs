@@ -4,10 +4,8 @@ use chrono::{Duration, TimeZone};
 
 use super::*;
 use crate::tracks::track3::domain::{
-    donation::DonationId,
-    donor::DonorId,
-    isbt::Din,
     requests::{RequestStatus, Urgency},
+    units,
 };
 
 fn now() -> DateTime<Utc> {
@@ -54,21 +52,13 @@ fn request(blood_group: Option<&str>, component: Component, patient: Patient) ->
 
 fn unit(group: &str, component: Component, expires_in_days: i64, status: UnitStatus) -> BloodUnit {
     BloodUnit {
-        id: UnitId(Uuid::now_v7()),
-        donation_id: DonationId(Uuid::now_v7()),
-        donor_id: DonorId::generate(),
-        din: Din::new("A9999", 2025, 1).unwrap(),
-        product_code: "E0224V00".into(),
         unit_number: format!("U-{}", Uuid::now_v7()),
         component,
         blood_group: g(group),
         collected_at: now() - Duration::days(10),
         expires_at: now() + Duration::days(expires_in_days),
-        status,
         status_changed_at: now(),
-        quarantine_reason: None,
-        discard_reason: None,
-        reserved_for_request: None,
+        ..units::tests::unit(status)
     }
 }
 

@@ -200,33 +200,12 @@ impl TransfusionReaction {
 
 #[cfg(test)]
 mod tests {
-    use chrono::TimeZone;
-
     use super::*;
-    use crate::tracks::track3::domain::{
-        groups::{BloodGroup, Component},
-        isbt::Din,
-    };
+    use crate::tracks::track3::domain::units;
 
+    /// A unit given under request 4.
     fn unit(status: UnitStatus) -> BloodUnit {
-        let collected_at = Utc.with_ymd_and_hms(2025, 6, 1, 9, 0, 0).unwrap();
-        BloodUnit {
-            id: UnitId(Uuid::now_v7()),
-            donation_id: DonationId(Uuid::now_v7()),
-            donor_id: DonorId::generate(),
-            din: Din::new("A9999", 2025, 5).unwrap(),
-            product_code: "E2555V00".into(),
-            unit_number: "A999925000005X-E2555V00".into(),
-            component: Component::Plasma,
-            blood_group: BloodGroup::parse("AB+").unwrap(),
-            collected_at,
-            expires_at: collected_at + Duration::days(365),
-            status,
-            status_changed_at: collected_at,
-            quarantine_reason: None,
-            discard_reason: None,
-            reserved_for_request: Some(Uuid::from_u128(4)),
-        }
+        BloodUnit { reserved_for_request: Some(Uuid::from_u128(4)), ..units::tests::unit(status) }
     }
 
     fn new(occurred_at: DateTime<Utc>) -> NewReaction {

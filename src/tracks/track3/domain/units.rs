@@ -360,4 +360,4 @@ pub struct UnitEvent {
 
 #[cfg(test)]
 #[path = "units_tests.rs"]
-mod tests;
+pub(super) mod tests;

@@ -57,7 +57,9 @@ fn expected(from: UnitStatus, action: &UnitAction) -> Option<UnitStatus> {
     allowed.iter().find(|(f, a, _)| *f == from && *a == label(action)).map(|(_, _, to)| *to)
 }
 
-fn unit(status: UnitStatus) -> BloodUnit {
+/// A red-cell O− unit collected 2025-06-01 09:00 UTC, expiring 42 days later, in `status`:
+/// the unit other tests of the domain start from.
+pub(in crate::tracks::track3::domain) fn unit(status: UnitStatus) -> BloodUnit {
     let collected_at = Utc.with_ymd_and_hms(2025, 6, 1, 9, 0, 0).unwrap();
     BloodUnit {
         id: UnitId(Uuid::now_v7()),
