@@ -52,8 +52,12 @@ pub async fn migrate_sqlite(pool: &sqlx::SqlitePool) -> StoreResult<()> {
     Ok(sqlx::migrate!("./migrations/sqlite").run(pool).await?)
 }
 
+/// The PostgreSQL migrations embedded in the binary.
+#[cfg(feature = "postgres")]
+pub static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
 /// Applies the PostgreSQL migrations embedded in the binary.
 #[cfg(feature = "postgres")]
 pub async fn migrate_postgres(pool: &sqlx::PgPool) -> StoreResult<()> {
-    Ok(sqlx::migrate!("./migrations/postgres").run(pool).await?)
+    Ok(POSTGRES_MIGRATIONS.run(pool).await?)
 }

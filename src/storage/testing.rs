@@ -1,14 +1,18 @@
 //! Fresh, isolated backends for tests: a temporary SQLite file, a new PostgreSQL database
-//! (`CARECHAT_TEST_POSTGRES_URL`, an account allowed to create databases), or a new MongoDB
-//! database (`CARECHAT_TEST_MONGODB_URI`). A server backend without its URL is skipped
-//! (`None`) — unless `CARECHAT_REQUIRE_POSTGRES=1`, as in CI, where that is a failure.
-//! Everything is dropped again when the value is.
+//! (`CARECHAT_TEST_POSTGRES_URL`, an account allowed to create databases; see [`postgres`]
+//! for how they are made and cleaned up), or a new MongoDB database
+//! (`CARECHAT_TEST_MONGODB_URI`). A server backend without its URL is skipped (`None`) —
+//! unless `CARECHAT_REQUIRE_POSTGRES=1`, as in CI, where that is a failure. Everything is
+//! dropped again when the value is (a PostgreSQL database is closed at once, dropped soon after).
 
 use std::path::PathBuf;
 
 use uuid::Uuid;
 
 use super::{Backend, BackendKind, PoolSettings};
+
+#[cfg(feature = "postgres")]
+mod postgres;
 
 /// Variable naming a PostgreSQL server for tests.
 pub const POSTGRES_URL_VAR: &str = "CARECHAT_TEST_POSTGRES_URL";
@@ -100,18 +104,10 @@ impl TestBackend {
             eprintln!("skipping PostgreSQL: set {POSTGRES_URL_VAR} (bash .ci/run does)");
             return None;
         };
-        let database = unique_name();
-        let admin = Backend::connect(&admin_url, pool()).await.expect("connecting to the test PostgreSQL server");
-        #[allow(irrefutable_let_patterns)] // the only variant in a PostgreSQL-only build
-        let Backend::Postgres(admin_pool) = &admin
-        else {
-            panic!("{POSTGRES_URL_VAR} must be a postgres:// URL")
-        };
-        sqlx::query(&format!("create database \"{database}\""))
-            .execute(admin_pool)
-            .await
-            .expect("creating a test database");
-        admin_pool.close().await;
+        if BackendKind::from_url(&admin_url).ok() != Some(BackendKind::Postgres) {
+            panic!("{POSTGRES_URL_VAR} must be a postgres:// URL");
+        }
+        let database = postgres::create_database(&admin_url).await.expect("creating a test database");
         let mut url = url::Url::parse(&admin_url).expect("a valid PostgreSQL URL");
         url.set_path(&database);
         let backend = Backend::connect(url.as_str(), pool()).await.expect("connecting to the test database");
@@ -146,32 +142,17 @@ impl Drop for TestBackend {
                     let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
                 }
             }
-            Cleanup::Postgres { admin_url, database } => {
-                let sql = format!("drop database if exists \"{database}\" with (force)");
-                run_detached(admin_url.clone(), sql);
-            }
+            Cleanup::Postgres { admin_url, database } => retire_postgres(admin_url.clone(), database.clone()),
             Cleanup::Mongo { url, database } => drop_mongo(url.clone(), database.clone()),
         }
     }
 }
 
-/// Drop cannot await: run the clean-up on a thread with its own small runtime.
 #[cfg(feature = "postgres")]
-fn run_detached(admin_url: String, sql: String) {
-    let _ = std::thread::spawn(move || {
-        let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
-        runtime.block_on(async move {
-            if let Ok(Backend::Postgres(pool)) = Backend::connect(&admin_url, pool()).await {
-                let _ = sqlx::query(&sql).execute(&pool).await;
-                pool.close().await;
-            }
-        });
-    })
-    .join();
-}
+use postgres::retire as retire_postgres;
 
 #[cfg(not(feature = "postgres"))]
-fn run_detached(_admin_url: String, _sql: String) {}
+fn retire_postgres(_admin_url: String, _database: String) {}
 
 #[cfg(feature = "mongodb")]
 fn drop_mongo(url: String, database: String) {
