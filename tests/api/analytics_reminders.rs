@@ -17,14 +17,14 @@ use carechat::{
         Track1,
     },
 };
-use chrono::{DateTime, Duration, DurationRound, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 
 use crate::{
     analytics::{series_until, total_count},
     fakes::twilio::{self, FakeTwilio},
     helpers::{expect_json, TestApp},
-    reminders::{create, NO_ENGINE},
+    reminders::{create, soon, NO_ENGINE},
 };
 
 const FLUSH: (&str, &str) = ("CARECHAT_ANALYTICS__FLUSH_INTERVAL_MS", "50");
@@ -41,11 +41,6 @@ async fn engine(app: &TestApp, clock: &ManualClock) -> Engine {
     let clock = Arc::new(clock.clone());
     let reminders = Track1::reminders(stores.get(StoreName::Track1), &settings.reminders, &analytics.recorder, clock);
     reminders.unwrap().engine
-}
-
-/// An hour from now, on the minute (schedules name times to the minute).
-fn soon() -> DateTime<Utc> {
-    (Utc::now() + Duration::hours(1)).duration_trunc(Duration::minutes(1)).unwrap()
 }
 
 fn one_time(at: DateTime<Utc>, delivery: Value) -> Value {

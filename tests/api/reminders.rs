@@ -2,6 +2,17 @@
 //! patch, the life cycle with its 409s, previews, validation problems with pointers, and
 //! object-level authorisation. The engine-driven flows are in `reminders_engine.rs`.
 
+use std::sync::Arc;
+
+use carechat::{
+    app,
+    storage::StoreName,
+    tracks::track1::reminders::{
+        engine::{Engine, ManualClock},
+        Reminders,
+    },
+};
+use chrono::{DateTime, Duration, DurationRound, Utc};
 use serde_json::{json, Value};
 
 use crate::helpers::{expect_json, expect_problem, pointers, TestApp};
@@ -27,6 +38,19 @@ pub fn daily_body() -> Value {
 /// POST /reminders, expecting 201.
 pub async fn create(app: &TestApp, token: &str, body: &Value) -> Value {
     expect_json(app.send(app.post("/api/v1/reminders", Some(token), body)).await, 201).await
+}
+
+/// A reminder engine on the application's database that the test steps on `clock` (the
+/// application's own engine is off: `NO_ENGINE`).
+pub async fn engine(app: &TestApp, clock: &ManualClock) -> Engine {
+    let stores = app::prepare_storage(&app.settings).await.unwrap();
+    let state = Reminders::with_clock(stores.get(StoreName::Track1), &app.settings.reminders, Arc::new(clock.clone()));
+    state.unwrap().engine
+}
+
+/// An hour from now, on the minute (schedules name times to the minute).
+pub fn soon() -> DateTime<Utc> {
+    (Utc::now() + Duration::hours(1)).duration_trunc(Duration::minutes(1)).unwrap()
 }
 
 async fn staff_token(app: &TestApp) -> String {

@@ -3,17 +3,10 @@
 //! refused), a real final failure falls back to another channel (email through the SMTP sink),
 //! push reaches the fake FCM; and the patient side: snooze, the live inbox stream, adherence.
 
-use std::{net::TcpListener, sync::Arc};
+use std::net::TcpListener;
 
-use carechat::{
-    app,
-    storage::StoreName,
-    tracks::track1::reminders::{
-        engine::{Engine, ManualClock},
-        Reminders,
-    },
-};
-use chrono::{DateTime, Duration, DurationRound, Utc};
+use carechat::tracks::track1::reminders::engine::ManualClock;
+use chrono::{DateTime, Duration, Utc};
 use futures_util::StreamExt;
 use serde_json::{json, Value};
 
@@ -24,7 +17,7 @@ use crate::{
         twilio::{self, FakeTwilio},
     },
     helpers::{expect_json, expect_problem, TestApp},
-    reminders::{create, NO_ENGINE},
+    reminders::{create, engine, soon, NO_ENGINE},
 };
 
 const SECRET: &str = "whsec-clinic";
@@ -61,16 +54,6 @@ async fn spawn() -> Option<(TestApp, Fakes)> {
     ])
     .await?;
     Some((app, fakes))
-}
-
-async fn engine(app: &TestApp, clock: &ManualClock) -> Engine {
-    let stores = app::prepare_storage(&app.settings).await.unwrap();
-    let state = Reminders::with_clock(stores.get(StoreName::Track1), &app.settings.reminders, Arc::new(clock.clone()));
-    state.unwrap().engine
-}
-
-fn soon() -> DateTime<Utc> {
-    (Utc::now() + Duration::hours(1)).duration_trunc(Duration::minutes(1)).unwrap()
 }
 
 fn one_time(at: DateTime<Utc>, delivery: Value) -> Value {

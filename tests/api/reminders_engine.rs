@@ -3,24 +3,17 @@
 //! but unsent delivery is sent after its lease lapses, exactly once at the provider), missed
 //! occurrences and their escalation.
 
-use std::sync::Arc;
-
-use carechat::{
-    app,
-    storage::StoreName,
-    tracks::track1::reminders::{
-        engine::{Engine, ManualClock},
-        rules::analytics::{DeliveryOutcome, ReminderAnalytics},
-        Reminders,
-    },
+use carechat::tracks::track1::reminders::{
+    engine::ManualClock,
+    rules::analytics::{DeliveryOutcome, ReminderAnalytics},
 };
-use chrono::{DateTime, Duration, DurationRound, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 
 use crate::{
     fakes::twilio::{self, FakeTwilio, TwilioReply},
     helpers::{expect_json, TestApp},
-    reminders::{create, NO_ENGINE},
+    reminders::{create, engine, soon, NO_ENGINE},
 };
 
 /// The application with SMS through `fake` and no background engine.
@@ -37,11 +30,6 @@ async fn spawn(fake: &FakeTwilio, extra: &[(&str, &str)]) -> Option<TestApp> {
 }
 
 /// An engine instance on the application's database, on `clock`.
-async fn engine(app: &TestApp, clock: &ManualClock) -> Engine {
-    let stores = app::prepare_storage(&app.settings).await.unwrap();
-    let state = Reminders::with_clock(stores.get(StoreName::Track1), &app.settings.reminders, Arc::new(clock.clone()));
-    state.unwrap().engine
-}
 
 /// A one-time reminder at `at` on `methods`, SMS to +250788123456.
 fn one_time(at: DateTime<Utc>, methods: &[&str]) -> Value {
@@ -53,11 +41,6 @@ fn one_time(at: DateTime<Utc>, methods: &[&str]) -> Value {
             "retryPolicy": {"maxRetries": 2, "retryInterval": 5, "backoffMultiplier": 2.0}
         }
     })
-}
-
-/// An hour from now, on the minute (schedules name times to the minute).
-fn soon() -> DateTime<Utc> {
-    (Utc::now() + Duration::hours(1)).duration_trunc(Duration::minutes(1)).unwrap()
 }
 
 async fn deliveries(app: &TestApp, token: &str, reminder: &str) -> Vec<Value> {
