@@ -29,8 +29,6 @@ async fn spawn(fake: &FakeTwilio, extra: &[(&str, &str)]) -> Option<TestApp> {
     TestApp::spawn_with(&overrides).await
 }
 
-/// An engine instance on the application's database, on `clock`.
-
 /// A one-time reminder at `at` on `methods`, SMS to +250788123456.
 fn one_time(at: DateTime<Utc>, methods: &[&str]) -> Value {
     json!({

@@ -35,6 +35,7 @@ impl Dialect {
     }
 
     /// `created_at` as wall-clock time in the query's zone.
+    #[cfg_attr(not(feature = "sqlite"), allow(unused_variables))] // only SQLite reads `span`
     fn local_time(self, q: &AnalyticsQuery, span: Span) -> String {
         match self {
             #[cfg(feature = "sqlite")]
