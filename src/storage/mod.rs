@@ -5,6 +5,7 @@
 mod error;
 #[cfg(feature = "mongodb")]
 pub mod mongo;
+pub mod pick;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub mod sql;
 pub mod testing;

@@ -18,7 +18,7 @@ use super::{
     domain::MetricEvent,
     rollup::{RollupDelta, SeriesPoint, SeriesQuery},
 };
-use crate::storage::{Backend, StoreResult};
+use crate::storage::{pick, Backend, StoreResult};
 
 /// Raw events and roll-ups.
 #[async_trait]
@@ -36,22 +36,10 @@ pub trait AnalyticsStore: Send + Sync {
 
 /// The implementation for `backend`.
 pub fn build(backend: &Backend) -> Arc<dyn AnalyticsStore> {
-    match backend {
-        #[cfg(feature = "sqlite")]
-        Backend::Sqlite(pool) => Arc::new(sql::SqlAnalytics::new(pool.clone())),
-        #[cfg(feature = "postgres")]
-        Backend::Postgres(pool) => Arc::new(sql::SqlAnalytics::new(pool.clone())),
-        #[cfg(feature = "mongodb")]
-        Backend::Mongo(db) => Arc::new(mongo::MongoAnalytics::new(db)),
-    }
+    pick::build(backend)
 }
 
 /// Creates the MongoDB indexes (SQL schemas come from the migrations).
 pub async fn ensure_indexes(backend: &Backend) -> StoreResult<()> {
-    match backend {
-        #[cfg(feature = "mongodb")]
-        Backend::Mongo(db) => mongo::ensure_indexes(db).await,
-        #[allow(unreachable_patterns)]
-        _ => Ok(()),
-    }
+    pick::ensure_indexes::<Arc<dyn AnalyticsStore>>(backend).await
 }

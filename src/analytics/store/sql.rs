@@ -6,6 +6,8 @@
 //! Encodings: UUIDs native `uuid` / 16-byte BLOBs; timestamps `timestamptz` / RFC 3339 TEXT
 //! (UTC, so TEXT sorts in time order); metadata `jsonb` / JSON TEXT; absent dimensions `''`.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::{types::Json, Pool};
@@ -16,7 +18,7 @@ use crate::{
         domain::{category_name, type_name, MetricEvent},
         rollup::{RollupDelta, SeriesPoint, SeriesQuery, Stats},
     },
-    storage::StoreResult,
+    storage::{pick::BuildOn, StoreResult},
 };
 
 const INSERT_EVENT: &str = "insert into analytics_events (analytics_id, metric_name, metric_type, category, value, \
@@ -46,10 +48,12 @@ pub struct SqlAnalytics<DB: sqlx::Database> {
     pool: Pool<DB>,
 }
 
-impl<DB: sqlx::Database> SqlAnalytics<DB> {
-    /// Over `pool`.
-    pub fn new(pool: Pool<DB>) -> Self {
-        Self { pool }
+impl<DB: sqlx::Database> BuildOn<Pool<DB>> for Arc<dyn AnalyticsStore>
+where
+    SqlAnalytics<DB>: AnalyticsStore,
+{
+    fn build_on(pool: &Pool<DB>) -> Self {
+        Arc::new(SqlAnalytics { pool: pool.clone() })
     }
 }
 

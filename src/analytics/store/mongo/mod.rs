@@ -11,6 +11,8 @@ mod docs;
 #[cfg(test)]
 mod docs_tests;
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use bson::{doc, Document};
 use chrono::{DateTime, Utc};
@@ -24,7 +26,7 @@ use crate::{
         domain::MetricEvent,
         rollup::{RollupDelta, SeriesPoint, SeriesQuery},
     },
-    storage::{mongo::index, StorageError, StoreResult},
+    storage::{mongo::index, pick::BuildOn, StorageError, StoreResult},
 };
 
 const EVENTS: &str = "system_analytics";
@@ -36,29 +38,28 @@ pub struct MongoAnalytics {
     rollups: Collection<Document>,
 }
 
-impl MongoAnalytics {
-    /// On `db`.
-    pub fn new(db: &Database) -> Self {
-        Self { events: db.collection(EVENTS), rollups: db.collection(ROLLUPS) }
+impl BuildOn<Database> for Arc<dyn AnalyticsStore> {
+    fn build_on(db: &Database) -> Self {
+        Arc::new(MongoAnalytics { events: db.collection(EVENTS), rollups: db.collection(ROLLUPS) })
     }
-}
 
-/// Creates the indexes (idempotent): events by time for the purge, roll-ups by series.
-pub async fn ensure_indexes(db: &Database) -> StoreResult<()> {
-    db.collection::<Document>(EVENTS)
-        .create_indexes([
-            index("system_analytics_timestamp", doc! { "timestamp": 1 }, false),
-            index("system_analytics_metric_time", doc! { "metricName": 1, "timestamp": 1 }, false),
-        ])
-        .await?;
-    db.collection::<Document>(ROLLUPS)
-        .create_indexes([index(
-            "system_analytics_rollups_series",
-            doc! { "metricName": 1, "aggregationPeriod": 1, "timestamp": 1 },
-            false,
-        )])
-        .await?;
-    Ok(())
+    /// Creates the indexes (idempotent): events by time for the purge, roll-ups by series.
+    async fn ensure_indexes(db: &Database) -> StoreResult<()> {
+        db.collection::<Document>(EVENTS)
+            .create_indexes([
+                index("system_analytics_timestamp", doc! { "timestamp": 1 }, false),
+                index("system_analytics_metric_time", doc! { "metricName": 1, "timestamp": 1 }, false),
+            ])
+            .await?;
+        db.collection::<Document>(ROLLUPS)
+            .create_indexes([index(
+                "system_analytics_rollups_series",
+                doc! { "metricName": 1, "aggregationPeriod": 1, "timestamp": 1 },
+                false,
+            )])
+            .await?;
+        Ok(())
+    }
 }
 
 /// `insertMany` reports duplicate keys as its own kind; the batch was stored before.

@@ -17,7 +17,7 @@ use super::domain::{
     AuditEvent, AuditFilter, Consumed, Email, LoginEvent, Page, PageRequest, PhoneNumber, RefreshToken, User,
     UserFilter, UserId,
 };
-use crate::storage::{Backend, StoreResult};
+use crate::storage::{pick, Backend, StoreResult};
 
 /// Users.
 #[async_trait]
@@ -80,23 +80,11 @@ pub struct IdentityStores {
 impl IdentityStores {
     /// The implementations for `backend`.
     pub fn build(backend: &Backend) -> Self {
-        match backend {
-            #[cfg(feature = "sqlite")]
-            Backend::Sqlite(pool) => sql::stores(pool.clone()),
-            #[cfg(feature = "postgres")]
-            Backend::Postgres(pool) => sql::stores(pool.clone()),
-            #[cfg(feature = "mongodb")]
-            Backend::Mongo(db) => mongo::stores(db),
-        }
+        pick::build(backend)
     }
 }
 
 /// Creates MongoDB collections' indexes (SQL schemas come from the migrations).
 pub async fn ensure_indexes(backend: &Backend) -> StoreResult<()> {
-    match backend {
-        #[cfg(feature = "mongodb")]
-        Backend::Mongo(db) => mongo::ensure_indexes(db).await,
-        #[allow(unreachable_patterns)]
-        _ => Ok(()),
-    }
+    pick::ensure_indexes::<IdentityStores>(backend).await
 }

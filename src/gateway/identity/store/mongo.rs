@@ -28,6 +28,7 @@ use crate::{
     },
     storage::{
         mongo::{index, regex_escape, unique_when_present},
+        pick::BuildOn,
         StorageError, StoreResult,
     },
 };
@@ -427,42 +428,44 @@ struct MongoIdentity {
     audit: Collection<AuditDoc>,
 }
 
-/// The MongoDB identity stores on `db`.
-pub(super) fn stores(db: &Database) -> IdentityStores {
-    let store = Arc::new(MongoIdentity {
-        users: db.collection("users"),
-        tokens: db.collection("refresh_tokens"),
-        audit: db.collection("audit_events"),
-    });
-    IdentityStores { users: store.clone(), tokens: store.clone(), audit: store }
-}
+impl BuildOn<Database> for IdentityStores {
+    /// The MongoDB identity stores on `db`.
+    fn build_on(db: &Database) -> Self {
+        let store = Arc::new(MongoIdentity {
+            users: db.collection("users"),
+            tokens: db.collection("refresh_tokens"),
+            audit: db.collection("audit_events"),
+        });
+        Self { users: store.clone(), tokens: store.clone(), audit: store }
+    }
 
-/// Creates the identity collections' indexes (idempotent). The unique indexes' names carry
-/// `phone` and `email`, which the identity service reads in duplicate-key conflicts.
-pub(super) async fn ensure_indexes(db: &Database) -> StoreResult<()> {
-    db.collection::<Document>("users")
-        .create_indexes([
-            index("users_user_id_unique", doc! { "userId": 1 }, true),
-            index("users_phone_number_unique", doc! { "phoneNumber": 1 }, true),
-            unique_when_present("users_email_unique", "email"),
-            index("users_created_at", doc! { "createdAt": -1 }, false),
-            index("users_role", doc! { "role": 1 }, false),
-        ])
-        .await?;
-    db.collection::<Document>("refresh_tokens")
-        .create_indexes([
-            index("refresh_tokens_token_hash_unique", doc! { "tokenHash": 1 }, true),
-            index("refresh_tokens_family_id", doc! { "familyId": 1 }, false),
-            index("refresh_tokens_user_id", doc! { "userId": 1 }, false),
-        ])
-        .await?;
-    db.collection::<Document>("audit_events")
-        .create_indexes([
-            index("audit_events_subject_occurred", doc! { "subjectUserId": 1, "occurredAt": -1 }, false),
-            index("audit_events_actor_occurred", doc! { "actorId": 1, "occurredAt": -1 }, false),
-        ])
-        .await?;
-    Ok(())
+    /// Creates the identity collections' indexes (idempotent). The unique indexes' names carry
+    /// `phone` and `email`, which the identity service reads in duplicate-key conflicts.
+    async fn ensure_indexes(db: &Database) -> StoreResult<()> {
+        db.collection::<Document>("users")
+            .create_indexes([
+                index("users_user_id_unique", doc! { "userId": 1 }, true),
+                index("users_phone_number_unique", doc! { "phoneNumber": 1 }, true),
+                unique_when_present("users_email_unique", "email"),
+                index("users_created_at", doc! { "createdAt": -1 }, false),
+                index("users_role", doc! { "role": 1 }, false),
+            ])
+            .await?;
+        db.collection::<Document>("refresh_tokens")
+            .create_indexes([
+                index("refresh_tokens_token_hash_unique", doc! { "tokenHash": 1 }, true),
+                index("refresh_tokens_family_id", doc! { "familyId": 1 }, false),
+                index("refresh_tokens_user_id", doc! { "userId": 1 }, false),
+            ])
+            .await?;
+        db.collection::<Document>("audit_events")
+            .create_indexes([
+                index("audit_events_subject_occurred", doc! { "subjectUserId": 1, "occurredAt": -1 }, false),
+                index("audit_events_actor_occurred", doc! { "actorId": 1, "occurredAt": -1 }, false),
+            ])
+            .await?;
+        Ok(())
+    }
 }
 
 impl MongoIdentity {

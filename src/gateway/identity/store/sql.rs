@@ -19,7 +19,7 @@ use crate::{
         AuditEvent, AuditFilter, Consumed, Email, LoginEvent, MigratedFrom, Page, PageRequest, PhoneNumber, Profile,
         RefreshToken, Role, TrackOrigin, User, UserFilter, UserId, UserType, LOGIN_HISTORY_LIMIT,
     },
-    storage::{StorageError, StoreResult},
+    storage::{pick::BuildOn, StorageError, StoreResult},
 };
 
 const INSERT_USER: &str = "insert into users (user_id, user_type, role, track_origin, full_name, phone_number, email, \
@@ -213,12 +213,14 @@ pub(super) struct SqlIdentity<DB: sqlx::Database> {
     pool: Pool<DB>,
 }
 
-pub(super) fn stores<DB: sqlx::Database>(pool: Pool<DB>) -> IdentityStores
+impl<DB: sqlx::Database> BuildOn<Pool<DB>> for IdentityStores
 where
     SqlIdentity<DB>: UserStore + TokenStore + AuditStore,
 {
-    let store = Arc::new(SqlIdentity { pool });
-    IdentityStores { users: store.clone(), tokens: store.clone(), audit: store }
+    fn build_on(pool: &Pool<DB>) -> Self {
+        let store = Arc::new(SqlIdentity { pool: pool.clone() });
+        Self { users: store.clone(), tokens: store.clone(), audit: store }
+    }
 }
 
 macro_rules! impl_identity_stores {

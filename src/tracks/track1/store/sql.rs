@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::{SessionStore, TemplateStore, Track1Stores};
 use crate::{
     gateway::identity::domain::{Page, PageRequest, UserId},
-    storage::{StorageError, StoreResult},
+    storage::{pick::BuildOn, StorageError, StoreResult},
     tracks::track1::{
         analytics::{AnalyticsQuery, GroupCounts},
         domain::{
@@ -219,12 +219,14 @@ pub(super) struct SqlFeedback<DB: sqlx::Database> {
     pool: Pool<DB>,
 }
 
-pub(super) fn stores<DB: sqlx::Database>(pool: Pool<DB>) -> Track1Stores
+impl<DB: sqlx::Database> BuildOn<Pool<DB>> for Track1Stores
 where
     SqlFeedback<DB>: SessionStore + TemplateStore,
 {
-    let store = Arc::new(SqlFeedback { pool });
-    Track1Stores { sessions: store.clone(), templates: store }
+    fn build_on(pool: &Pool<DB>) -> Self {
+        let store = Arc::new(SqlFeedback { pool: pool.clone() });
+        Self { sessions: store.clone(), templates: store }
+    }
 }
 
 #[path = "sql_analytics.rs"]

@@ -22,7 +22,7 @@ use super::domain::{
 };
 use crate::{
     gateway::identity::domain::{Page, PageRequest},
-    storage::{Backend, StoreResult},
+    storage::{pick, Backend, StoreResult},
 };
 
 /// Conversations.
@@ -73,23 +73,11 @@ pub struct Track2Stores {
 impl Track2Stores {
     /// The implementations for `backend`.
     pub fn build(backend: &Backend) -> Self {
-        match backend {
-            #[cfg(feature = "sqlite")]
-            Backend::Sqlite(pool) => sql::stores(pool.clone()),
-            #[cfg(feature = "postgres")]
-            Backend::Postgres(pool) => sql::stores(pool.clone()),
-            #[cfg(feature = "mongodb")]
-            Backend::Mongo(db) => mongo::stores(db),
-        }
+        pick::build(backend)
     }
 }
 
 /// Creates MongoDB collections' indexes (SQL schemas come from the migrations).
 pub async fn ensure_indexes(backend: &Backend) -> StoreResult<()> {
-    match backend {
-        #[cfg(feature = "mongodb")]
-        Backend::Mongo(db) => mongo::ensure_indexes(db).await,
-        #[allow(unreachable_patterns)]
-        _ => Ok(()),
-    }
+    pick::ensure_indexes::<Track2Stores>(backend).await
 }

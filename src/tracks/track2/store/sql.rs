@@ -20,7 +20,7 @@ use uuid::Uuid;
 use super::{ConversationStore, MessageStore, Track2Stores};
 use crate::{
     gateway::identity::domain::{Page, PageRequest, UserId},
-    storage::{StorageError, StoreResult},
+    storage::{pick::BuildOn, StorageError, StoreResult},
     tracks::track2::domain::{
         ContentType, Conversation, ConversationFilter, ConversationId, ConversationPatch, ConversationStatus,
         ConversationType, Counters, EditRecord, LlmMetadata, Message, MessageAnalysis, MessageContext, MessageFlag,
@@ -206,12 +206,14 @@ pub(super) struct SqlChat<DB: sqlx::Database> {
     pool: Pool<DB>,
 }
 
-pub(super) fn stores<DB: sqlx::Database>(pool: Pool<DB>) -> Track2Stores
+impl<DB: sqlx::Database> BuildOn<Pool<DB>> for Track2Stores
 where
     SqlChat<DB>: ConversationStore + MessageStore,
 {
-    let store = Arc::new(SqlChat { pool });
-    Track2Stores { conversations: store.clone(), messages: store }
+    fn build_on(pool: &Pool<DB>) -> Self {
+        let store = Arc::new(SqlChat { pool: pool.clone() });
+        Self { conversations: store.clone(), messages: store }
+    }
 }
 
 #[path = "sql_impl.rs"]

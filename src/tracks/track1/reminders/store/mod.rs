@@ -29,7 +29,7 @@ use super::{
 };
 use crate::{
     gateway::identity::domain::{Page, PageRequest, UserId},
-    storage::{Backend, StoreResult},
+    storage::{pick, Backend, StoreResult},
 };
 
 /// Filters of the reminder list.
@@ -181,23 +181,11 @@ pub struct ReminderStores {
 impl ReminderStores {
     /// The implementations for `backend`.
     pub fn build(backend: &Backend) -> Self {
-        match backend {
-            #[cfg(feature = "sqlite")]
-            Backend::Sqlite(pool) => sql::stores(pool.clone()),
-            #[cfg(feature = "postgres")]
-            Backend::Postgres(pool) => sql::stores(pool.clone()),
-            #[cfg(feature = "mongodb")]
-            Backend::Mongo(db) => mongo::stores(db),
-        }
+        pick::build(backend)
     }
 }
 
 /// Creates the MongoDB indexes (SQL schemas come from the migrations).
 pub async fn ensure_indexes(backend: &Backend) -> StoreResult<()> {
-    match backend {
-        #[cfg(feature = "mongodb")]
-        Backend::Mongo(db) => mongo::ensure_indexes(db).await,
-        #[allow(unreachable_patterns)]
-        _ => Ok(()),
-    }
+    pick::ensure_indexes::<ReminderStores>(backend).await
 }

@@ -20,7 +20,7 @@ use super::{
 };
 use crate::{
     gateway::identity::domain::{Page, PageRequest, UserId},
-    storage::{StorageError, StoreResult},
+    storage::{pick::BuildOn, StorageError, StoreResult},
     tracks::track1::reminders::{
         domain::{
             delivery::{Delivery, DeliveryContext, DeliveryId, DeliveryKind, Lease, ProviderReport, UserResponse},
@@ -371,12 +371,14 @@ pub(super) struct SqlReminders<DB: sqlx::Database> {
     pool: Pool<DB>,
 }
 
-pub(super) fn stores<DB: sqlx::Database>(pool: Pool<DB>) -> ReminderStores
+impl<DB: sqlx::Database> BuildOn<Pool<DB>> for ReminderStores
 where
     SqlReminders<DB>: super::ReminderStore + super::DeliveryStore + super::InboxStore,
 {
-    let store = Arc::new(SqlReminders { pool });
-    ReminderStores { reminders: store.clone(), deliveries: store.clone(), inbox: store }
+    fn build_on(pool: &Pool<DB>) -> Self {
+        let store = Arc::new(SqlReminders { pool: pool.clone() });
+        Self { reminders: store.clone(), deliveries: store.clone(), inbox: store }
+    }
 }
 
 #[path = "sql_impl.rs"]

@@ -26,7 +26,7 @@ use self::docs::{
 use super::{SessionStore, TemplateStore, Track1Stores};
 use crate::{
     gateway::identity::domain::{Page, PageRequest, UserId},
-    storage::{mongo::index, StorageError, StoreResult},
+    storage::{mongo::index, pick::BuildOn, StorageError, StoreResult},
     tracks::track1::{
         analytics::{AnalyticsQuery, GroupCounts},
         domain::{FeedbackSession, QueueFilter, ReviewStatus, SessionId, StaffNotification},
@@ -39,33 +39,35 @@ struct MongoFeedback {
     templates: Collection<Document>,
 }
 
-/// The MongoDB Track 1 stores on `db`.
-pub(super) fn stores(db: &Database) -> Track1Stores {
-    let store = Arc::new(MongoFeedback {
-        sessions: db.collection("feedback_sessions"),
-        templates: db.collection("questionnaire_templates"),
-    });
-    Track1Stores { sessions: store.clone(), templates: store }
-}
+impl BuildOn<Database> for Track1Stores {
+    /// The MongoDB Track 1 stores on `db`.
+    fn build_on(db: &Database) -> Self {
+        let store = Arc::new(MongoFeedback {
+            sessions: db.collection("feedback_sessions"),
+            templates: db.collection("questionnaire_templates"),
+        });
+        Self { sessions: store.clone(), templates: store }
+    }
 
-/// Creates Track 1's indexes (idempotent), among them the review queue's.
-pub(super) async fn ensure_indexes(db: &Database) -> StoreResult<()> {
-    db.collection::<Document>("feedback_sessions")
-        .create_indexes([
-            index("feedback_sessions_session_id_unique", doc! { "sessionId": 1 }, true),
-            index("feedback_sessions_user_created", doc! { "userId": 1, "createdAt": -1 }, false),
-            index(
-                "feedback_sessions_queue",
-                doc! { "status": 1, "reviewStatus": 1, "analytics.escalationLevel": -1, "submittedAt": 1 },
-                false,
-            ),
-            index("feedback_sessions_department_submitted", doc! { "department": 1, "submittedAt": 1 }, false),
-        ])
-        .await?;
-    db.collection::<Document>("questionnaire_templates")
-        .create_indexes([index("questionnaire_templates_id_unique", doc! { "templateId": 1 }, true)])
-        .await?;
-    Ok(())
+    /// Creates Track 1's indexes (idempotent), among them the review queue's.
+    async fn ensure_indexes(db: &Database) -> StoreResult<()> {
+        db.collection::<Document>("feedback_sessions")
+            .create_indexes([
+                index("feedback_sessions_session_id_unique", doc! { "sessionId": 1 }, true),
+                index("feedback_sessions_user_created", doc! { "userId": 1, "createdAt": -1 }, false),
+                index(
+                    "feedback_sessions_queue",
+                    doc! { "status": 1, "reviewStatus": 1, "analytics.escalationLevel": -1, "submittedAt": 1 },
+                    false,
+                ),
+                index("feedback_sessions_department_submitted", doc! { "department": 1, "submittedAt": 1 }, false),
+            ])
+            .await?;
+        db.collection::<Document>("questionnaire_templates")
+            .create_indexes([index("questionnaire_templates_id_unique", doc! { "templateId": 1 }, true)])
+            .await?;
+        Ok(())
+    }
 }
 
 impl MongoFeedback {

@@ -23,7 +23,7 @@ use self::docs::{ConversationDoc, MessageDoc};
 use super::{ConversationStore, MessageStore, Track2Stores};
 use crate::{
     gateway::identity::domain::{Page, PageRequest},
-    storage::{mongo::index, StorageError, StoreResult},
+    storage::{mongo::index, pick::BuildOn, StorageError, StoreResult},
     tracks::track2::domain::{
         Conversation, ConversationFilter, ConversationId, ConversationPatch, Message, MessageAnalysis, MessageId,
     },
@@ -34,34 +34,40 @@ struct MongoChat {
     messages: Collection<MessageDoc>,
 }
 
-/// The MongoDB Track 2 stores on `db`.
-pub(super) fn stores(db: &Database) -> Track2Stores {
-    let store =
-        Arc::new(MongoChat { conversations: db.collection("conversations"), messages: db.collection("messages") });
-    Track2Stores { conversations: store.clone(), messages: store }
-}
+impl BuildOn<Database> for Track2Stores {
+    /// The MongoDB Track 2 stores on `db`.
+    fn build_on(db: &Database) -> Self {
+        let store =
+            Arc::new(MongoChat { conversations: db.collection("conversations"), messages: db.collection("messages") });
+        Self { conversations: store.clone(), messages: store }
+    }
 
-/// Creates Track 2's indexes (idempotent): ids, a user's list, a conversation's timeline and
-/// the staff list of flagged messages.
-pub(super) async fn ensure_indexes(db: &Database) -> StoreResult<()> {
-    db.collection::<Document>("conversations")
-        .create_indexes([
-            index("conversations_id_unique", doc! { "conversationId": 1 }, true),
-            index("conversations_user_activity", doc! { "userId": 1, "status": 1, "lastActivityAt": -1 }, false),
-        ])
-        .await?;
-    let flagged = IndexOptions::builder()
-        .name("messages_flagged".to_owned())
-        .partial_filter_expression(queries::flagged_filter())
-        .build();
-    db.collection::<Document>("messages")
-        .create_indexes([
-            index("messages_id_unique", doc! { "messageId": 1 }, true),
-            index("messages_conversation_time", doc! { "conversationId": 1, "timestamp": 1, "messageId": 1 }, false),
-            IndexModel::builder().keys(queries::flagged_sort()).options(flagged).build(),
-        ])
-        .await?;
-    Ok(())
+    /// Creates Track 2's indexes (idempotent): ids, a user's list, a conversation's timeline and
+    /// the staff list of flagged messages.
+    async fn ensure_indexes(db: &Database) -> StoreResult<()> {
+        db.collection::<Document>("conversations")
+            .create_indexes([
+                index("conversations_id_unique", doc! { "conversationId": 1 }, true),
+                index("conversations_user_activity", doc! { "userId": 1, "status": 1, "lastActivityAt": -1 }, false),
+            ])
+            .await?;
+        let flagged = IndexOptions::builder()
+            .name("messages_flagged".to_owned())
+            .partial_filter_expression(queries::flagged_filter())
+            .build();
+        db.collection::<Document>("messages")
+            .create_indexes([
+                index("messages_id_unique", doc! { "messageId": 1 }, true),
+                index(
+                    "messages_conversation_time",
+                    doc! { "conversationId": 1, "timestamp": 1, "messageId": 1 },
+                    false,
+                ),
+                IndexModel::builder().keys(queries::flagged_sort()).options(flagged).build(),
+            ])
+            .await?;
+        Ok(())
+    }
 }
 
 impl MongoChat {

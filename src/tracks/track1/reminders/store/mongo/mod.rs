@@ -34,7 +34,7 @@ use self::docs::{
 use super::{CounterDelta, DeliveryFilter, DeliveryStore, InboxStore, ReminderFilter, ReminderStore, ReminderStores};
 use crate::{
     gateway::identity::domain::{Page, PageRequest, UserId},
-    storage::{mongo::index, StorageError, StoreResult},
+    storage::{mongo::index, pick::BuildOn, StorageError, StoreResult},
     tracks::track1::reminders::{
         domain::{
             delivery::{Delivery, DeliveryId},
@@ -52,47 +52,49 @@ struct MongoReminders {
     events: Collection<Document>,
 }
 
-/// The MongoDB reminder stores on `db`.
-pub(super) fn stores(db: &Database) -> ReminderStores {
-    let store = Arc::new(MongoReminders {
-        reminders: db.collection("reminders"),
-        deliveries: db.collection("reminder_deliveries"),
-        inbox: db.collection("reminder_inbox"),
-        events: db.collection("reminder_delivery_events"),
-    });
-    ReminderStores { reminders: store.clone(), deliveries: store.clone(), inbox: store }
-}
+impl BuildOn<Database> for ReminderStores {
+    /// The MongoDB reminder stores on `db`.
+    fn build_on(db: &Database) -> Self {
+        let store = Arc::new(MongoReminders {
+            reminders: db.collection("reminders"),
+            deliveries: db.collection("reminder_deliveries"),
+            inbox: db.collection("reminder_inbox"),
+            events: db.collection("reminder_delivery_events"),
+        });
+        Self { reminders: store.clone(), deliveries: store.clone(), inbox: store }
+    }
 
-/// Creates the indexes (idempotent): uniqueness that makes the engine idempotent, and the
-/// engine's and lists' query paths.
-pub(super) async fn ensure_indexes(db: &Database) -> StoreResult<()> {
-    db.collection::<Document>("reminders")
-        .create_indexes([
-            index("reminders_id_unique", doc! { "reminderId": 1 }, true),
-            index("reminders_user_created", doc! { "userId": 1, "createdAt": -1 }, false),
-            index("reminders_due", doc! { "status": 1, "nextOccurrenceAt": 1 }, false),
-        ])
-        .await?;
-    db.collection::<Document>("reminder_deliveries")
-        .create_indexes([
-            index("reminder_deliveries_id_unique", doc! { "deliveryId": 1 }, true),
-            index("reminder_deliveries_idempotency_unique", doc! { "idempotencyKey": 1 }, true),
-            index("reminder_deliveries_due", doc! { "dueAt": 1 }, false),
-            index("reminder_deliveries_occurrence", doc! { "reminderId": 1, "occurrenceAt": 1 }, false),
-            index("reminder_deliveries_user", doc! { "userId": 1, "scheduledFor": -1 }, false),
-            index("reminder_deliveries_message", doc! { "provider.messageId": 1 }, false),
-        ])
-        .await?;
-    db.collection::<Document>("reminder_inbox")
-        .create_indexes([
-            index("reminder_inbox_delivery_unique", doc! { "deliveryId": 1 }, true),
-            index("reminder_inbox_user_created", doc! { "userId": 1, "createdAt": -1 }, false),
-        ])
-        .await?;
-    db.collection::<Document>("reminder_delivery_events")
-        .create_indexes([index("reminder_delivery_events_key_unique", doc! { "eventKey": 1 }, true)])
-        .await?;
-    Ok(())
+    /// Creates the indexes (idempotent): uniqueness that makes the engine idempotent, and the
+    /// engine's and lists' query paths.
+    async fn ensure_indexes(db: &Database) -> StoreResult<()> {
+        db.collection::<Document>("reminders")
+            .create_indexes([
+                index("reminders_id_unique", doc! { "reminderId": 1 }, true),
+                index("reminders_user_created", doc! { "userId": 1, "createdAt": -1 }, false),
+                index("reminders_due", doc! { "status": 1, "nextOccurrenceAt": 1 }, false),
+            ])
+            .await?;
+        db.collection::<Document>("reminder_deliveries")
+            .create_indexes([
+                index("reminder_deliveries_id_unique", doc! { "deliveryId": 1 }, true),
+                index("reminder_deliveries_idempotency_unique", doc! { "idempotencyKey": 1 }, true),
+                index("reminder_deliveries_due", doc! { "dueAt": 1 }, false),
+                index("reminder_deliveries_occurrence", doc! { "reminderId": 1, "occurrenceAt": 1 }, false),
+                index("reminder_deliveries_user", doc! { "userId": 1, "scheduledFor": -1 }, false),
+                index("reminder_deliveries_message", doc! { "provider.messageId": 1 }, false),
+            ])
+            .await?;
+        db.collection::<Document>("reminder_inbox")
+            .create_indexes([
+                index("reminder_inbox_delivery_unique", doc! { "deliveryId": 1 }, true),
+                index("reminder_inbox_user_created", doc! { "userId": 1, "createdAt": -1 }, false),
+            ])
+            .await?;
+        db.collection::<Document>("reminder_delivery_events")
+            .create_indexes([index("reminder_delivery_events_key_unique", doc! { "eventKey": 1 }, true)])
+            .await?;
+        Ok(())
+    }
 }
 
 /// How many of a bulk insert were new, duplicates of a unique key being expected.
