@@ -1,7 +1,9 @@
 //! MongoDB plumbing: client, database and index helpers.
 
 use bson::{doc, Document};
-use mongodb::{options::IndexOptions, Client, Database, IndexModel};
+use futures_util::TryStreamExt;
+use mongodb::{options::IndexOptions, Client, Collection, Database, IndexModel};
+use serde::de::DeserializeOwned;
 
 use super::StoreResult;
 
@@ -20,6 +22,23 @@ pub async fn connect(url: &str) -> StoreResult<Database> {
 pub async fn ping(db: &Database) -> StoreResult<()> {
     db.run_command(doc! { "ping": 1 }).await?;
     Ok(())
+}
+
+/// One page of the documents of `collection` matching `filter` in `sort` order (`skip`ped, then
+/// at most `limit`, 0 meaning no limit as in MongoDB), and how many match across all pages.
+pub async fn find_page<D>(
+    collection: &Collection<D>,
+    filter: Document,
+    sort: Document,
+    skip: u64,
+    limit: i64,
+) -> StoreResult<(Vec<D>, u64)>
+where
+    D: DeserializeOwned + Unpin + Send + Sync,
+{
+    let total = collection.count_documents(filter.clone()).await?;
+    let docs = collection.find(filter).sort(sort).skip(skip).limit(limit).await?.try_collect().await?;
+    Ok((docs, total))
 }
 
 /// A named index on `keys`, unique when asked.

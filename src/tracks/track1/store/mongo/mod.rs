@@ -26,7 +26,11 @@ use self::docs::{
 use super::{SessionStore, TemplateStore, Track1Stores};
 use crate::{
     gateway::identity::domain::{Page, PageRequest, UserId},
-    storage::{mongo::index, pick::BuildOn, StorageError, StoreResult},
+    storage::{
+        mongo::{find_page, index},
+        pick::BuildOn,
+        StorageError, StoreResult,
+    },
     tracks::track1::{
         analytics::{AnalyticsQuery, GroupCounts},
         domain::{FeedbackSession, QueueFilter, ReviewStatus, SessionId, StaffNotification},
@@ -80,16 +84,7 @@ impl MongoFeedback {
     }
 
     async fn page(&self, filter: Document, sort: Document, page: PageRequest) -> StoreResult<Page<FeedbackSession>> {
-        let total = self.sessions.count_documents(filter.clone()).await?;
-        let docs: Vec<SessionDoc> = self
-            .sessions
-            .find(filter)
-            .sort(sort)
-            .skip(page.offset())
-            .limit(i64::from(page.per_page))
-            .await?
-            .try_collect()
-            .await?;
+        let (docs, total) = find_page(&self.sessions, filter, sort, page.offset(), i64::from(page.per_page)).await?;
         let items = docs.into_iter().map(FeedbackSession::try_from).collect::<StoreResult<_>>()?;
         Ok(Page { items, total })
     }

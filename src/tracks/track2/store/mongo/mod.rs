@@ -23,7 +23,11 @@ use self::docs::{ConversationDoc, MessageDoc};
 use super::{ConversationStore, MessageStore, Track2Stores};
 use crate::{
     gateway::identity::domain::{Page, PageRequest},
-    storage::{mongo::index, pick::BuildOn, StorageError, StoreResult},
+    storage::{
+        mongo::{find_page, index},
+        pick::BuildOn,
+        StorageError, StoreResult,
+    },
     tracks::track2::domain::{
         Conversation, ConversationFilter, ConversationId, ConversationPatch, Message, MessageAnalysis, MessageId,
     },
@@ -72,16 +76,7 @@ impl BuildOn<Database> for Track2Stores {
 
 impl MongoChat {
     async fn messages_page(&self, filter: Document, sort: Document, page: PageRequest) -> StoreResult<Page<Message>> {
-        let total = self.messages.count_documents(filter.clone()).await?;
-        let docs: Vec<MessageDoc> = self
-            .messages
-            .find(filter)
-            .sort(sort)
-            .skip(page.offset())
-            .limit(i64::from(page.per_page))
-            .await?
-            .try_collect()
-            .await?;
+        let (docs, total) = find_page(&self.messages, filter, sort, page.offset(), i64::from(page.per_page)).await?;
         let items = docs.into_iter().map(Message::try_from).collect::<StoreResult<_>>()?;
         Ok(Page { items, total })
     }
@@ -108,16 +103,9 @@ impl ConversationStore for MongoChat {
 
     async fn list(&self, filter: &ConversationFilter, page: PageRequest) -> StoreResult<Page<Conversation>> {
         let filter = queries::list_filter(filter);
-        let total = self.conversations.count_documents(filter.clone()).await?;
-        let docs: Vec<ConversationDoc> = self
-            .conversations
-            .find(filter)
-            .sort(queries::list_sort())
-            .skip(page.offset())
-            .limit(i64::from(page.per_page))
-            .await?
-            .try_collect()
-            .await?;
+        let (docs, total) =
+            find_page(&self.conversations, filter, queries::list_sort(), page.offset(), i64::from(page.per_page))
+                .await?;
         let items = docs.into_iter().map(Conversation::try_from).collect::<StoreResult<_>>()?;
         Ok(Page { items, total })
     }

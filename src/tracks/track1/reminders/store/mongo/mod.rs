@@ -34,7 +34,11 @@ use self::docs::{
 use super::{CounterDelta, DeliveryFilter, DeliveryStore, InboxStore, ReminderFilter, ReminderStore, ReminderStores};
 use crate::{
     gateway::identity::domain::{Page, PageRequest, UserId},
-    storage::{mongo::index, pick::BuildOn, StorageError, StoreResult},
+    storage::{
+        mongo::{find_page, index},
+        pick::BuildOn,
+        StorageError, StoreResult,
+    },
     tracks::track1::reminders::{
         domain::{
             delivery::{Delivery, DeliveryId},
@@ -171,16 +175,14 @@ impl ReminderStore for MongoReminders {
 
     async fn list(&self, f: &ReminderFilter, page: PageRequest) -> StoreResult<Page<Reminder>> {
         let filter = reminder_filter(f);
-        let total = self.reminders.count_documents(filter.clone()).await?;
-        let docs: Vec<ReminderDoc> = self
-            .reminders
-            .find(filter)
-            .sort(doc! { "createdAt": -1, "reminderId": -1 })
-            .skip(page.offset())
-            .limit(i64::from(page.per_page))
-            .await?
-            .try_collect()
-            .await?;
+        let (docs, total) = find_page(
+            &self.reminders,
+            filter,
+            doc! { "createdAt": -1, "reminderId": -1 },
+            page.offset(),
+            i64::from(page.per_page),
+        )
+        .await?;
         let items = docs.into_iter().map(Reminder::try_from).collect::<StoreResult<_>>()?;
         Ok(Page { items, total })
     }
@@ -319,16 +321,14 @@ impl DeliveryStore for MongoReminders {
 
     async fn list(&self, f: &DeliveryFilter, page: PageRequest) -> StoreResult<Page<Delivery>> {
         let filter = delivery_filter(f);
-        let total = self.deliveries.count_documents(filter.clone()).await?;
-        let docs: Vec<DeliveryDoc> = self
-            .deliveries
-            .find(filter)
-            .sort(doc! { "scheduledFor": -1, "deliveryId": -1 })
-            .skip(page.offset())
-            .limit(i64::from(page.per_page))
-            .await?
-            .try_collect()
-            .await?;
+        let (docs, total) = find_page(
+            &self.deliveries,
+            filter,
+            doc! { "scheduledFor": -1, "deliveryId": -1 },
+            page.offset(),
+            i64::from(page.per_page),
+        )
+        .await?;
         let items = docs.into_iter().map(Delivery::try_from).collect::<StoreResult<_>>()?;
         Ok(Page { items, total })
     }
@@ -346,16 +346,14 @@ impl InboxStore for MongoReminders {
 
     async fn list(&self, user: UserId, page: PageRequest) -> StoreResult<Page<InboxItem>> {
         let filter = doc! { "userId": BsonUuid::from(user.0) };
-        let total = self.inbox.count_documents(filter.clone()).await?;
-        let docs: Vec<InboxDoc> = self
-            .inbox
-            .find(filter)
-            .sort(doc! { "createdAt": -1, "itemId": -1 })
-            .skip(page.offset())
-            .limit(i64::from(page.per_page))
-            .await?
-            .try_collect()
-            .await?;
+        let (docs, total) = find_page(
+            &self.inbox,
+            filter,
+            doc! { "createdAt": -1, "itemId": -1 },
+            page.offset(),
+            i64::from(page.per_page),
+        )
+        .await?;
         Ok(Page { items: docs.into_iter().map(Into::into).collect(), total })
     }
 
