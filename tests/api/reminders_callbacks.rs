@@ -166,6 +166,47 @@ async fn a_final_sms_failure_falls_back_to_email() {
 }
 
 #[actix_web::test]
+async fn push_rings_every_device_and_one_acceptance_is_sent_without_retry() {
+    let Some((app, fakes)) = spawn().await else { return };
+    let (token, _, _) = app.register_patient().await;
+    let at = soon();
+    let push = |tokens: &[&str]| {
+        json!({"methods": ["push"], "preferences": {"push": {"deviceTokens": tokens}},
+            "retryPolicy": {"maxRetries": 2, "retryInterval": 5, "backoffMultiplier": 2.0}})
+    };
+    fakes.fcm.unregister("tablet-uninstalled");
+    let both = create(&app, &token, &one_time(at, push(&["phone-1", "tablet-1"]))).await;
+    let partial = create(&app, &token, &one_time(at, push(&["phone-2", "tablet-uninstalled"]))).await;
+    let clock = ManualClock::at(at);
+    let engine = engine(&app, &clock).await;
+    engine.tick().await.unwrap();
+
+    let requests = fakes.fcm.requests();
+    let to = |r: &crate::fakes::recorder::Recorded| r.json()["message"]["token"].as_str().unwrap().to_owned();
+    let mut tokens: Vec<String> = requests.iter().map(to).collect();
+    tokens.sort();
+    assert_eq!(tokens, ["phone-1", "phone-2", "tablet-1", "tablet-uninstalled"], "one message per device");
+    let d = deliveries(&app, &token, &both).await.remove(0);
+    assert_eq!(d["status"], "sent");
+    for request in requests.iter().filter(|r| to(r).ends_with("-1")) {
+        assert_eq!(request.json()["message"]["data"]["deliveryId"], d["deliveryId"], "the app's idempotency key");
+    }
+    assert_eq!(d["provider"]["messageId"].as_str().unwrap().split(',').count(), 2, "both message names kept");
+    assert_eq!(analytics(&app, &token, &both).await["totalSent"], 1, "one delivery, sent once");
+
+    let d = deliveries(&app, &token, &partial).await.remove(0);
+    assert_eq!((d["status"].as_str(), d["retryCount"].as_u64()), (Some("sent"), Some(0)));
+    assert_eq!(d["nextRetryAt"], Value::Null);
+    assert!(d["provider"]["messageId"].as_str().unwrap().starts_with("projects/"));
+    assert_eq!(d["provider"]["errorCode"], "UNREGISTERED");
+    let note = d["provider"]["errorMessage"].as_str().unwrap();
+    assert!(note.starts_with("1 of 2 devices refused: device 2 (…talled): UNREGISTERED"), "{note}");
+    clock.advance(Duration::minutes(30));
+    engine.tick().await.unwrap();
+    assert_eq!(fakes.fcm.requests().len(), 4, "no retry rings the phone again");
+}
+
+#[actix_web::test]
 async fn the_inbox_stream_pushes_new_reminders_and_snooze_sends_again() {
     let Some((app, _fakes)) = spawn().await else { return };
     let (token, _, _) = app.register_patient().await;

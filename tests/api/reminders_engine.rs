@@ -41,6 +41,16 @@ fn one_time(at: DateTime<Utc>, methods: &[&str]) -> Value {
     })
 }
 
+/// A daily in-app medication reminder at `start`'s time of day, from `start` on.
+fn daily_in_app(start: DateTime<Utc>) -> Value {
+    let mut body = one_time(start, &["in_app"]);
+    body["schedule"] = json!({
+        "type": "recurring", "timezone": "UTC", "startDate": start,
+        "recurrence": {"pattern": "daily", "times": [start.format("%H:%M").to_string()]}
+    });
+    body
+}
+
 async fn deliveries(app: &TestApp, token: &str, reminder: &str) -> Vec<Value> {
     let page = app.get(&format!("/api/v1/reminders/{reminder}/deliveries"), Some(token));
     expect_json(app.send(page).await, 200).await["items"].as_array().unwrap().clone()
@@ -203,11 +213,7 @@ async fn unacknowledged_occurrences_are_missed_and_escalate_once_per_run() {
     let Some(app) = spawn(&fake, &[("CARECHAT_REMINDERS__MISSED_AFTER_MINUTES", "30")]).await else { return };
     let (token, _, _) = app.register_patient().await;
     let start = soon();
-    let mut body = one_time(start, &["in_app"]);
-    body["schedule"] = json!({
-        "type": "recurring", "timezone": "UTC", "startDate": start,
-        "recurrence": {"pattern": "daily", "times": [start.format("%H:%M").to_string()]}
-    });
+    let mut body = daily_in_app(start);
     body["smartFeatures"] =
         json!({"escalationRules": [{"missedCount": 2, "action": "notify_caregiver", "recipient": "+250788000111"}]});
     let id = create(&app, &token, &body).await["reminderId"].as_str().unwrap().to_owned();
@@ -244,12 +250,7 @@ async fn after_downtime_late_medication_doses_are_missed_and_the_latest_is_sent_
     let Some(app) = spawn(&fake, &[]).await else { return };
     let (token, _, _) = app.register_patient().await;
     let start = soon();
-    let mut body = one_time(start, &["in_app"]);
-    body["schedule"] = json!({
-        "type": "recurring", "timezone": "UTC", "startDate": start,
-        "recurrence": {"pattern": "daily", "times": [start.format("%H:%M").to_string()]}
-    });
-    let id = create(&app, &token, &body).await["reminderId"].as_str().unwrap().to_owned();
+    let id = create(&app, &token, &daily_in_app(start)).await["reminderId"].as_str().unwrap().to_owned();
     // The engine was down for three days; it comes back 10 minutes after the fourth dose.
     let clock = ManualClock::at(start + Duration::days(3) + Duration::minutes(10));
     let engine = engine(&app, &clock).await;
@@ -265,4 +266,32 @@ async fn after_downtime_late_medication_doses_are_missed_and_the_latest_is_sent_
     assert_eq!(read["nextOccurrenceAt"].as_str().unwrap().parse::<DateTime<Utc>>().unwrap(), start + Duration::days(4));
     let inbox = expect_json(app.send(app.get("/api/v1/reminders/inbox", Some(&token))).await, 200).await;
     assert_eq!(inbox["total"], 1, "only the dose still in its grace period");
+}
+
+#[actix_web::test]
+async fn misses_caught_up_after_downtime_escalate_once_for_the_batch() {
+    let fake = FakeTwilio::start().await;
+    let Some(app) = spawn(&fake, &[]).await else { return };
+    let (token, _, _) = app.register_patient().await;
+    let start = soon();
+    let mut body = daily_in_app(start);
+    body["smartFeatures"] =
+        json!({"escalationRules": [{"missedCount": 2, "action": "call_patient", "recipient": "+250788000222"}]});
+    let id = create(&app, &token, &body).await["reminderId"].as_str().unwrap().to_owned();
+    // The engine was down for three doses, each now hours past its grace period.
+    let clock = ManualClock::at(start + Duration::days(2) + Duration::hours(3));
+    let engine = engine(&app, &clock).await;
+    engine.tick().await.unwrap();
+    engine.tick().await.unwrap();
+
+    let all = deliveries(&app, &token, &id).await;
+    assert_eq!(all.iter().filter(|d| d["status"] == "missed").count(), 3);
+    let notices: Vec<&Value> = all.iter().filter(|d| d["kind"] == "escalation").collect();
+    assert_eq!(notices.len(), 1, "one notice for the batch, not one per missed dose");
+    assert_eq!((notices[0]["method"].as_str(), notices[0]["status"].as_str()), (Some("sms"), Some("sent")));
+    let sent = fake.sent();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].request.field("To").as_deref(), Some("+250788000222"));
+    let text = sent[0].request.field("Body").unwrap();
+    assert!(text.contains("missed 3 reminder(s) in a row") && text.ends_with("Action: call patient."), "{text}");
 }

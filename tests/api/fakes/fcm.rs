@@ -1,9 +1,9 @@
 //! A fake FCM HTTP v1 API: `POST /v1/projects/{project}/messages:send` with a Bearer token,
 //! scriptable answers (accept, `UNREGISTERED`, `UNAVAILABLE`, `INTERNAL`) in Google's error
-//! format.
+//! format, and device tokens it no longer knows (always `UNREGISTERED`).
 
 use std::{
-    collections::VecDeque,
+    collections::{HashSet, VecDeque},
     sync::{Arc, Mutex},
 };
 
@@ -34,19 +34,25 @@ pub enum FcmReply {
 pub struct FakeFcm {
     server: RecordingServer,
     script: Arc<Mutex<VecDeque<FcmReply>>>,
+    unregistered: Arc<Mutex<HashSet<String>>>,
 }
 
 impl FakeFcm {
     /// Starts a fake that accepts every send unless scripted otherwise.
     pub async fn start() -> Self {
         let script: Arc<Mutex<VecDeque<FcmReply>>> = Arc::default();
-        let shared = script.clone();
+        let unregistered: Arc<Mutex<HashSet<String>>> = Arc::default();
+        let (shared, gone) = (script.clone(), unregistered.clone());
         let server = RecordingServer::start(move |request| {
+            let token = request.json()["message"]["token"].as_str().map(str::to_owned);
+            if token.is_some_and(|t| gone.lock().unwrap().contains(&t)) {
+                return answer(FcmReply::Unregistered, request);
+            }
             let reply = shared.lock().unwrap().pop_front().unwrap_or(FcmReply::Accept);
             answer(reply, request)
         })
         .await;
-        Self { server, script }
+        Self { server, script, unregistered }
     }
 
     /// Base URL for `[reminders.push] base_url`.
@@ -57,6 +63,11 @@ impl FakeFcm {
     /// Queues answers for the next sends, in order.
     pub fn script(&self, replies: impl IntoIterator<Item = FcmReply>) {
         self.script.lock().unwrap().extend(replies);
+    }
+
+    /// Answers every send to `token` with `UNREGISTERED` (the app was uninstalled there).
+    pub fn unregister(&self, token: &str) {
+        self.unregistered.lock().unwrap().insert(token.to_owned());
     }
 
     /// Every request received.

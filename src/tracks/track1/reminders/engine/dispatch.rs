@@ -1,7 +1,7 @@
 //! Step 2: claim due deliveries, send each once, record the outcome (and retries).
 
 use chrono::{DateTime, Utc};
-use futures_util::{stream, StreamExt};
+use futures_util::{future::join_all, stream, StreamExt};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -10,7 +10,7 @@ use crate::{
     gateway::identity::domain::UserId,
     storage::{StorageError, StoreResult},
     tracks::track1::reminders::{
-        channels::{OutboundMessage, SendOutcome},
+        channels::{push::merge_device_outcomes, Channel, OutboundMessage, SendOutcome},
         domain::{
             delivery::{Delivery, DeliveryKind, ProviderReport},
             inbox::InboxItem,
@@ -52,20 +52,41 @@ async fn attempt(engine: &Engine, d: Delivery, now: DateTime<Utc>) -> StoreResul
     }
 }
 
-/// Where a delivery goes: its own recipient (escalations) or the patient's preference.
-fn address(r: &Reminder, d: &Delivery) -> Option<String> {
+/// Where a delivery goes: its own recipient (escalations) or the patient's preference — for
+/// push, every device token of the patient (each once, in their order).
+fn addresses(r: &Reminder, d: &Delivery) -> Vec<String> {
     if let Some(to) = &d.recipient {
-        return Some(to.clone());
+        return vec![to.clone()];
     }
     let prefs = &r.delivery.preferences;
     match d.method {
-        DeliveryMethod::Sms => prefs.sms.as_ref().filter(|p| p.enabled).map(|p| p.phone.clone()),
-        DeliveryMethod::Email => prefs.email.as_ref().filter(|p| p.enabled).map(|p| p.address.clone()),
+        DeliveryMethod::Sms => prefs.sms.iter().filter(|p| p.enabled).map(|p| p.phone.clone()).collect(),
+        DeliveryMethod::Email => prefs.email.iter().filter(|p| p.enabled).map(|p| p.address.clone()).collect(),
         DeliveryMethod::Push => {
-            prefs.push.as_ref().filter(|p| p.enabled).and_then(|p| p.device_tokens.first().cloned())
+            let mut tokens: Vec<String> = Vec::new();
+            for token in prefs.push.iter().filter(|p| p.enabled).flat_map(|p| &p.device_tokens) {
+                if !tokens.contains(token) {
+                    tokens.push(token.clone());
+                }
+            }
+            tokens
         }
-        DeliveryMethod::InApp => Some(d.user_id.0.to_string()),
+        DeliveryMethod::InApp => vec![d.user_id.0.to_string()],
     }
+}
+
+/// Sends the message to each address at once (several only for push: FCM takes one token per
+/// request) and merges the answers by the rule of [`merge_device_outcomes`] (one address: its
+/// answer as is). Every request carries the delivery id, the push channel's idempotency key.
+async fn fan_out(channel: &dyn Channel, d: &Delivery, to: Vec<String>, title: String, body: String) -> SendOutcome {
+    let sends = to.into_iter().map(|to| {
+        let message = OutboundMessage { delivery_id: d.id.0, to, title: title.clone(), body: body.clone() };
+        async move {
+            let outcome = channel.send(&message).await;
+            (message.to, outcome)
+        }
+    });
+    merge_device_outcomes(join_all(sends).await)
 }
 
 fn content(r: &Reminder, d: &Delivery) -> (String, String) {
@@ -87,10 +108,11 @@ fn content(r: &Reminder, d: &Delivery) -> (String, String) {
 
 async fn send(engine: &Engine, r: &Reminder, mut d: Delivery, now: DateTime<Utc>) -> StoreResult<()> {
     let (title, body) = content(r, &d);
-    let outcome = match (d.method, address(r, &d)) {
-        (DeliveryMethod::InApp, Some(to)) => in_app(engine, r, &d, &to, title, body, now).await?,
-        (method, Some(to)) => match engine.channels.get(method) {
-            Some(channel) => channel.send(&OutboundMessage { delivery_id: d.id.0, to, title, body }).await,
+    let to = addresses(r, &d);
+    let outcome = match (d.method, to.first()) {
+        (DeliveryMethod::InApp, Some(user)) => in_app(engine, r, &d, user, title, body, now).await?,
+        (method, Some(_)) => match engine.channels.get(method) {
+            Some(channel) => fan_out(channel.as_ref(), &d, to, title, body).await,
             None => SendOutcome::failure(
                 "none",
                 "channel_not_configured",

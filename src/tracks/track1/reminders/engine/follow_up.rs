@@ -14,9 +14,8 @@ use crate::{
             Reminder,
         },
         rules::{
-            escalation::{next_escalation_step, rules_to_fire, EscalationStep, OccurrenceState},
+            escalation::{next_escalation_step, recipient_method, rules_to_fire, EscalationStep, OccurrenceState},
             status::{transition, DeliveryEvent, DeliveryStatus},
-            DeliveryMethod,
         },
         store::{CounterDelta, Streak},
     },
@@ -72,7 +71,7 @@ async fn step(engine: &Engine, r: &Reminder, d: Delivery, now: DateTime<Utc>) ->
         EscalationStep::MarkMissed => {
             let delta = CounterDelta { missed: 1, streak: Streak::Miss(d.occurrence_at), ..CounterDelta::default() };
             let marked = mark_missed(engine, d.clone(), now, delta).await?;
-            Ok(marked + escalate(engine, r, &d, now).await?)
+            Ok(marked + escalate(engine, r, 1, d.occurrence_at, now).await?)
         }
     }
 }
@@ -91,23 +90,28 @@ async fn mark_missed(engine: &Engine, mut d: Delivery, now: DateTime<Utc>, delta
     engine.stores.deliveries.apply(&d, from, None, &delta).await.map(u64::from)
 }
 
-/// Escalation notifications for the run of misses this miss extends.
-async fn escalate(engine: &Engine, r: &Reminder, d: &Delivery, now: DateTime<Utc>) -> StoreResult<u64> {
+/// Fires the escalation rules for `misses` new misses of `r` (its counters as they were before
+/// them), the latest at `last_miss_at`: the rules whose `missedCount` the run of misses reaches
+/// or passes ([`rules_to_fire`]), each once however many misses the batch has. Used for a miss
+/// found by the ladder (one) and for those the catch-up rule records after downtime (several).
+/// The notices' keys name the rule and the run's start — as the store records it: the open
+/// run's, else `last_miss_at` (`Streak::Miss`) — so a rule never fires twice in one run.
+pub(super) async fn escalate(
+    engine: &Engine,
+    r: &Reminder,
+    misses: u32,
+    last_miss_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> StoreResult<u64> {
     let before = u32::try_from(r.counters.missed_consecutive).unwrap_or(u32::MAX);
-    let run_start = r.counters.streak_started_at.unwrap_or(d.occurrence_at);
-    let notices: Vec<Delivery> = rules_to_fire(&r.smart_features.escalation_rules, before, before.saturating_add(1))
+    let run_start = r.counters.streak_started_at.unwrap_or(last_miss_at);
+    let rules = &r.smart_features.escalation_rules;
+    let notices: Vec<Delivery> = rules_to_fire(rules, before, before.saturating_add(misses))
         .into_iter()
         .map(|rule| {
-            let index = r.smart_features.escalation_rules.iter().position(|x| x == rule).unwrap_or_default();
+            let index = rules.iter().position(|x| x == rule).unwrap_or_default();
             let to = rule.recipient.trim().to_owned();
-            let method = if to.starts_with('+') {
-                DeliveryMethod::Sms
-            } else if to.contains('@') {
-                DeliveryMethod::Email
-            } else {
-                DeliveryMethod::InApp
-            };
-            Delivery::escalation(r, index, run_start, method, to, now)
+            Delivery::escalation(r, index, run_start, recipient_method(&to), to, now)
         })
         .collect();
     if notices.is_empty() {

@@ -1,9 +1,12 @@
-//! Step 1: occurrences due within the lookahead become deliveries, idempotently.
+//! Step 1: occurrences due within the lookahead become deliveries, idempotently. Occurrences
+//! the catch-up rule records as missed count for the reminder's escalation rules like any miss:
+//! after the batch is stored, each rule its run of misses reaches fires once for the batch
+//! (`follow_up::escalate`), not once per missed occurrence.
 
 use chrono::{DateTime, Utc};
 use futures_util::{stream, StreamExt};
 
-use super::{Engine, CONCURRENCY};
+use super::{follow_up, Engine, CONCURRENCY};
 use crate::{
     storage::{StorageError, StoreResult},
     tracks::track1::reminders::{
@@ -54,29 +57,34 @@ async fn one(engine: &Engine, r: &Reminder, now: DateTime<Utc>, until: DateTime<
         .flat_map(|at| r.delivery.methods.iter().map(move |m| (at, m)))
         .map(|(at, method)| caught_up(engine, r, Delivery::scheduled(r, *at, *method, now), now))
         .collect();
-    let delta = caught_up_misses(&deliveries);
-    match engine.stores.reminders.advance(r.id, from, next, &deliveries, &delta).await {
-        Ok(n) => Ok(n),
-        // Another instance materialised it first: its deliveries stand.
-        Err(StorageError::Conflict(_)) => Ok(0),
-        Err(e) => Err(e),
-    }
+    let missed = caught_up_misses(&deliveries);
+    let delta = missed.map_or_else(CounterDelta::default, |(n, last)| CounterDelta {
+        missed: i64::from(n),
+        streak: Streak::Miss(last),
+        ..CounterDelta::default()
+    });
+    let created = match engine.stores.reminders.advance(r.id, from, next, &deliveries, &delta).await {
+        Ok(n) => n,
+        // Another instance materialised it first: its deliveries (and escalations) stand.
+        Err(StorageError::Conflict(_)) => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    // After the misses are stored, as for a miss found by the ladder: a crash in between loses
+    // the notice (at most once), never sends one for misses that were not recorded.
+    let escalated = match missed {
+        Some((n, last)) => follow_up::escalate(engine, r, n, last, now).await?,
+        None => 0,
+    };
+    Ok(created + escalated)
 }
 
-/// What occurrences the catch-up rule recorded as missed add to the reminder's analytics: one
-/// miss per occurrence (not per channel), the run's latest at the last of them.
-fn caught_up_misses(deliveries: &[Delivery]) -> CounterDelta {
+/// The occurrences the catch-up rule recorded as missed: how many (one per occurrence, not
+/// per channel) and the latest, or `None`.
+fn caught_up_misses(deliveries: &[Delivery]) -> Option<(u32, DateTime<Utc>)> {
     let mut missed: Vec<DateTime<Utc>> =
         deliveries.iter().filter(|d| d.status == DeliveryStatus::Missed).map(|d| d.occurrence_at).collect();
     missed.dedup();
-    match missed.last() {
-        Some(last) => CounterDelta {
-            missed: i64::try_from(missed.len()).unwrap_or(i64::MAX),
-            streak: Streak::Miss(*last),
-            ..CounterDelta::default()
-        },
-        None => CounterDelta::default(),
-    }
+    missed.last().map(|last| (u32::try_from(missed.len()).unwrap_or(u32::MAX), *last))
 }
 
 /// Applies the catch-up rule to an occurrence already in the past.

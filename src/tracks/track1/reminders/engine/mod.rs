@@ -3,12 +3,13 @@
 //!    the lookahead get one delivery per (occurrence, method) — inserted under a unique
 //!    idempotency key, so a re-run or a second instance creates nothing twice — and their next
 //!    occurrence moves by compare-and-set; occurrences missed while the engine was down go
-//!    through the catch-up rule (`rules::catch_up`: send late, miss or skip, per reminderType);
+//!    through the catch-up rule (`rules::catch_up`: send late, miss or skip, per reminderType),
+//!    and the misses it records fire the reminder's escalation rules, once per rule per batch;
 //! 2. **dispatches** ([`dispatch`]): claims due deliveries with a lease (an atomic update, safe
 //!    with several instances on one database), sends them — in-app into the inbox (and live to
 //!    connected clients through the [`InboxHub`]), SMS/email/push through the provider channels
-//!    with the delivery id as idempotency key — and records the outcome, scheduling retries by
-//!    the reminder's retry policy;
+//!    with the delivery id as idempotency key; push to every device token of the patient — and
+//!    records the outcome, scheduling retries by the reminder's retry policy;
 //! 3. **follows up** ([`follow_up`]): the escalation ladder of every sent occurrence not yet
 //!    acknowledged — repeats, fallback channel, then missed, which may fire escalation rules.
 //!
@@ -98,7 +99,7 @@ impl Default for InboxHub {
 /// What one tick did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TickReport {
-    /// Deliveries materialised.
+    /// Deliveries materialised (with the escalation notices caught-up misses fired).
     pub materialised: u64,
     /// Deliveries claimed and attempted.
     pub attempted: u64,

@@ -9,7 +9,9 @@
 //!
 //! A missed occurrence adds one to the reminder's `missedConsecutive` (an acknowledgement
 //! resets it); each of the plan's `escalationRules` fires when that count reaches its
-//! `missedCount` — so once per streak, with no state beyond the count itself.
+//! `missedCount` — so once per streak, with no state beyond the count itself. Misses the
+//! catch-up rule records after downtime add to the count the same way, several at once: a rule
+//! whose count the batch reaches or passes fires once for the whole batch.
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -172,6 +174,19 @@ pub fn next_escalation_step(
 /// whose `missedCount` lies in `(before, after]`.
 pub fn rules_to_fire(rules: &[EscalationRule], before: u32, after: u32) -> Vec<&EscalationRule> {
     rules.iter().filter(|r| r.missed_count > before && r.missed_count <= after).collect()
+}
+
+/// The channel an escalation notice to `recipient` goes through: SMS to a phone number
+/// (`+…`), email to an address (`…@…`), else in-app to the user it names.
+pub fn recipient_method(recipient: &str) -> DeliveryMethod {
+    let to = recipient.trim();
+    if to.starts_with('+') {
+        DeliveryMethod::Sms
+    } else if to.contains('@') {
+        DeliveryMethod::Email
+    } else {
+        DeliveryMethod::InApp
+    }
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use super::{
-    next_escalation_step, rules_to_fire, EscalationAction, EscalationLadder, EscalationRule, EscalationStep as S,
-    OccurrenceState, PlannedStep,
+    next_escalation_step, recipient_method, rules_to_fire, EscalationAction, EscalationLadder, EscalationRule,
+    EscalationStep as S, OccurrenceState, PlannedStep,
 };
 use crate::tracks::track1::reminders::rules::DeliveryMethod;
 
@@ -82,8 +82,17 @@ fn rules_fire_once_per_streak() {
     assert!(rules_to_fire(&rules, 3, 4).is_empty(), "already fired in this streak");
     // An acknowledgement resets the count; the next streak fires again.
     assert_eq!(rules_to_fire(&rules, 1, 2), [&rules[0]]);
-    // A catch-up that marks several missed at once fires each crossed rule.
+    // A catch-up that marks several missed at once fires each crossed rule, once.
     assert_eq!(rules_to_fire(&rules, 0, 5).len(), 2);
+    assert_eq!(rules_to_fire(&rules, 1, 50), [&rules[0], &rules[1]], "a long outage: one notice per rule");
+    assert!(rules_to_fire(&rules, 50, 60).is_empty(), "its next batch fires none again");
+}
+
+#[test]
+fn notices_go_by_sms_to_phones_email_to_addresses_else_in_app() {
+    assert_eq!(recipient_method(" +250788000111"), DeliveryMethod::Sms);
+    assert_eq!(recipient_method("care@example.org"), DeliveryMethod::Email);
+    assert_eq!(recipient_method("0190a3c2-7d4e-7000-8000-000000000000"), DeliveryMethod::InApp);
 }
 
 #[test]
