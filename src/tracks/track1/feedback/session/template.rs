@@ -12,7 +12,9 @@ use utoipa::ToSchema;
 
 use super::{answers::TEXT_MAX_CHARS, SessionType, Violation};
 
-/// Text per language code (`en`, `fr`, `rw`, `en-gb`).
+/// Text per language code (`en`, `fr`, `rw`, `en-gb`). Fields of this type name the map in
+/// `#[schema(value_type = ..)]`: through the alias utoipa refers to a component called `BTreeMap`,
+/// which any other map alias would silently share.
 pub type Translations = BTreeMap<String, String>;
 
 /// Most questions in a template.
@@ -59,6 +61,7 @@ pub struct Choice {
     /// The stored value (`under_15_min`).
     pub value: String,
     /// What the patient sees, per language.
+    #[schema(value_type = BTreeMap<String, String>)]
     pub label: Translations,
     /// Choosing it needs a staff follow-up (e.g. "severe side effects").
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -76,6 +79,7 @@ pub struct Question {
     /// Must be answered before the session is submitted.
     pub required: bool,
     /// The question, per language.
+    #[schema(value_type = BTreeMap<String, String>)]
     pub text: Translations,
     /// The choices of a choice question, in display order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -126,6 +130,7 @@ pub struct QuestionnaireTemplate {
     /// The language every text must exist in, and the fallback for the others.
     pub default_language: String,
     /// The questionnaire's title, per language.
+    #[schema(value_type = BTreeMap<String, String>)]
     pub title: Translations,
     /// The questions, in the order they are asked.
     pub questions: Vec<Question>,
