@@ -108,6 +108,10 @@ async fn twilio_callbacks_move_deliveries_once_and_push_reaches_fcm() {
     expect_problem(app.send(forged).await, 403, "signature_mismatch").await;
     let unsigned = app.client.post(app.url("/api/v1/reminders/callbacks/twilio")).form(&[("MessageSid", sid.as_str())]);
     expect_problem(app.send(unsigned).await, 403, "signature_missing").await;
+    let url = fakes.twilio.sent()[0].request.field("StatusCallback").unwrap();
+    let no_status = vec![("MessageSid".to_owned(), sid.clone())];
+    let signed = app.client.post(&url).header("X-Twilio-Signature", twilio::sign(&url, &no_status)).form(&no_status);
+    expect_problem(app.send(signed).await, 400, "invalid_callback").await;
 }
 
 #[actix_web::test]

@@ -3,6 +3,7 @@
 //! constraint beside it; schedules, retry policies and escalation rules are checked by their
 //! own `validate` in the service, which lists every problem with its pointer.
 
+pub mod callbacks;
 pub mod deliveries;
 
 use chrono::{DateTime, Utc};

@@ -13,6 +13,7 @@ use crate::{
     tracks::track1::{
         reminders::{
             channels::signatures::{self, EMAIL_SIGNATURE_HEADER, EMAIL_TIMESTAMP_HEADER, TWILIO_SIGNATURE_HEADER},
+            dto::callbacks::TwilioStatusCallback,
             rules::status::{email_event, twilio_event},
             service::callbacks::{self, ProviderEvent},
         },
@@ -42,7 +43,7 @@ fn requested_url(req: &HttpRequest, configured: &str) -> String {
 /// A Twilio message status callback.
 #[utoipa::path(
     tag = "track1",
-    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "Twilio's status callback parameters (MessageSid, MessageStatus, ErrorCode, …)"),
+    request_body(content = TwilioStatusCallback, content_type = "application/x-www-form-urlencoded", description = "Twilio's status callback parameters"),
     params(("X-Twilio-Signature" = String, Header, description = "Twilio's request signature")),
     responses(
         (status = 204, description = "Applied, or ignored as a duplicate or stale report"),
@@ -56,17 +57,14 @@ async fn twilio_status(t1: web::Data<Track1>, req: HttpRequest, body: web::Bytes
     let params: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
     let url = requested_url(&req, &sms.status_callback_url);
     signatures::verify_twilio(sms.auth_token.expose_secret(), &url, &params, header(&req, TWILIO_SIGNATURE_HEADER))?;
-    let field = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
-    let (Some(sid), Some(status)) = (field("MessageSid"), field("MessageStatus")) else {
-        return Err(bad_request("a status callback names MessageSid and MessageStatus"));
-    };
+    let callback: TwilioStatusCallback = serde_urlencoded::from_bytes(&body)
+        .map_err(|e| bad_request(&format!("a status callback names MessageSid and MessageStatus: {e}")))?;
+    let TwilioStatusCallback { message_sid: sid, message_status: status, error_code } = callback;
+    if sid.is_empty() || status.is_empty() {
+        return Err(bad_request("MessageSid and MessageStatus must not be empty"));
+    }
     if let Some(event) = twilio_event(&status) {
-        let report = ProviderEvent {
-            key: format!("twilio:{sid}:{status}"),
-            message_id: sid,
-            event,
-            error_code: field("ErrorCode"),
-        };
+        let report = ProviderEvent { key: format!("twilio:{sid}:{status}"), message_id: sid, event, error_code };
         callbacks::apply(t1.reminders.stores.deliveries.as_ref(), &report, t1.reminders.engine.clock().now()).await?;
     }
     Ok(HttpResponse::NoContent().finish())
