@@ -8,6 +8,7 @@ list raises `UnexpectedStatus`, and a field the server sends but the document la
 a model's `additional_properties`) fails `strict`. Prints `smoke: N passed, N failed`.
 """
 
+import json
 import os
 import sys
 import traceback
@@ -25,6 +26,8 @@ from carechat_client.models import (
     AnswerItem,
     AnswerRequest,
     AuthResponse,
+    ChatDelta,
+    ChatMessage,
     ChatConversation,
     Component,
     ConversationStatus,
@@ -154,6 +157,35 @@ def chat_with_the_local_assistant() -> None:
     assert reply.conversation_id == conversation.conversation_id
     assert reply.llm_metadata is not UNSET and reply.llm_metadata is not None
     assert reply.llm_metadata.provider == "local", reply.llm_metadata.provider
+    state["conversation_id"] = conversation.conversation_id
+
+
+def server_sent_events(text: str) -> list[tuple[str, Any]]:
+    """(event name, parsed JSON data) of each event of a `text/event-stream` body."""
+    events = []
+    for block in text.split("\n\n"):
+        fields = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line)
+        if "event" in fields:
+            events.append((fields["event"], json.loads(fields["data"])))
+    return events
+
+
+def stream_a_reply() -> None:
+    """The streamed answer reads as text; each event's data parses into its documented model."""
+    ask = PostMessageRequest(content="Do I need an appointment for a blood test?")
+    response = post_message.sync_detailed(state["conversation_id"], client=state["patient"], body=ask, stream=True)
+    assert response.status_code == 200 and isinstance(response.parsed, str), response.status_code
+    events = server_sent_events(response.parsed)
+    names = [name for name, _ in events]
+    assert names[0] == "message" and names[-1] == "done" and "delta" in names, names
+    asked = ChatMessage.from_dict(events[0][1])
+    strict(asked)
+    assert asked.role == MessageRole.USER and asked.content == ask.content
+    deltas = [ChatDelta.from_dict(data) for name, data in events if name == "delta"]
+    done = ChatMessage.from_dict(events[-1][1])
+    strict(done)
+    assert done.role == MessageRole.ASSISTANT and not done.incomplete
+    assert "".join(delta.text for delta in deltas) == done.content
 
 
 def answer_for(question: Any) -> Any:
@@ -206,6 +238,7 @@ STEPS: list[Callable[[], None]] = [
     bad_login_is_a_problem,
     invalid_registration_lists_fields,
     chat_with_the_local_assistant,
+    stream_a_reply,
     give_feedback,
     admin_reads_blood_inventory,
     patient_is_refused_the_inventory,

@@ -100,6 +100,34 @@ impl ToSchema for ChatStreamEvent {
     }
 }
 
+/// A streamed reply as a whole: `text/event-stream` text whose events are [`ChatStreamEvent`]s.
+/// The body is a string to HTTP and to generated clients (which read it as text); the events'
+/// schema is linked by `contentSchema` and listed among the components.
+pub struct ChatEventStream;
+
+impl PartialSchema for ChatEventStream {
+    fn schema() -> RefOr<Schema> {
+        let mut events = Extensions::default();
+        let link = json!({ "$ref": format!("#/components/schemas/{}", ChatStreamEvent::name()) });
+        events.insert("contentSchema".to_owned(), link);
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .content_media_type("text/event-stream")
+            .description(Some(
+                "Server-Sent Events, each a `ChatStreamEvent`: an `event:` line, a `data:` line, a blank line.",
+            ))
+            .extensions(Some(events))
+            .into()
+    }
+}
+
+impl ToSchema for ChatEventStream {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push((ChatStreamEvent::name().into(), ChatStreamEvent::schema()));
+        <ChatStreamEvent as ToSchema>::schemas(schemas);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,7 +15,7 @@ use crate::{
     },
     tracks::track2::{
         domain::{Message, MessageId},
-        dto::{ChatDelta, ChatStreamEvent, MessageExchange, PostMessageQuery, PostMessageRequest},
+        dto::{ChatDelta, ChatEventStream, ChatStreamEvent, MessageExchange, PostMessageQuery, PostMessageRequest},
         service::{self, reply::UserInput, stream::ChatEvent},
         Track2,
     },
@@ -50,7 +50,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     request_body = PostMessageRequest,
     responses(
         (status = 201, description = "The stored message and the stored reply", body = MessageExchange),
-        (status = 200, description = "Streamed reply (`stream=true` or `Accept: text/event-stream`): Server-Sent Events `message`, `delta`…, then `done` or `error`; each event's `data` is shown here with its `event` name", body = ChatStreamEvent, content_type = "text/event-stream"),
+        (status = 200, description = "Streamed reply (`stream=true` or `Accept: text/event-stream`): Server-Sent Events `message`, `delta`…, then `done` or `error`; each event (its `event` name and `data`) is described by the `ChatStreamEvent` schema", body = inline(ChatEventStream), content_type = "text/event-stream"),
         (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the caller's conversation", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such conversation, or deleted", body = Problem, content_type = "application/problem+json"),
