@@ -73,8 +73,11 @@ impl PartialSchema for ChatStreamEvent {
                 .description(Some(format!("A `{payload}` as JSON.")))
                 .extensions(Some(content));
             let name = ObjectBuilder::new().schema_type(Type::String).enum_values(Some([*event]));
+            // A title per event gives generated clients a model name of their own per event.
+            let title = format!("Chat{}{}Event", event[..1].to_uppercase(), &event[1..]);
             ObjectBuilder::new()
                 .schema_type(Type::Object)
+                .title(Some(title))
                 .description(Some(*about))
                 .property("event", name)
                 .required("event")
