@@ -9,7 +9,7 @@ use serde_json::json;
 use utoipa::{
     openapi::{
         extensions::Extensions,
-        schema::{ObjectBuilder, OneOfBuilder, Schema, Type},
+        schema::{ObjectBuilder, OneOfBuilder, Ref, Schema, Type},
         RefOr,
     },
     PartialSchema, ToSchema,
@@ -103,24 +103,19 @@ impl ToSchema for ChatStreamEvent {
     }
 }
 
-/// A streamed reply as a whole: `text/event-stream` text whose events are [`ChatStreamEvent`]s.
-/// The body is a string to HTTP and to generated clients (which read it as text); the events'
-/// schema is linked by `contentSchema` and listed among the components.
+/// The schema of a streamed reply's body. Event-stream-aware tools (Schemathesis, OpenAPI 3.2's
+/// `itemSchema` reading) apply a `text/event-stream` schema to each event, so it is
+/// [`ChatStreamEvent`]; it also admits a string because generated clients that read the whole
+/// body as one value (openapi-python-client) then hand back the stream's text instead of
+/// failing to parse it as one event.
 pub struct ChatEventStream;
 
 impl PartialSchema for ChatEventStream {
     fn schema() -> RefOr<Schema> {
-        let mut events = Extensions::default();
-        let link = json!({ "$ref": format!("#/components/schemas/{}", ChatStreamEvent::name()) });
-        events.insert("contentSchema".to_owned(), link);
-        ObjectBuilder::new()
+        let text = ObjectBuilder::new()
             .schema_type(Type::String)
-            .content_media_type("text/event-stream")
-            .description(Some(
-                "Server-Sent Events, each a `ChatStreamEvent`: an `event:` line, a `data:` line, a blank line.",
-            ))
-            .extensions(Some(events))
-            .into()
+            .description(Some("The whole stream as text: `event:` and `data:` lines, a blank line after each event."));
+        OneOfBuilder::new().item(Ref::from_schema_name(ChatStreamEvent::name())).item(text).into()
     }
 }
 
