@@ -6,6 +6,7 @@ use mongodb::{options::IndexOptions, Client, Collection, Database, IndexModel};
 use serde::de::DeserializeOwned;
 
 use super::StoreResult;
+use crate::gateway::identity::domain::{Page, PageRequest};
 
 /// Database used when the URL names none: the plan's unified database.
 pub const DEFAULT_DATABASE: &str = "carechat_unified";
@@ -24,21 +25,27 @@ pub async fn ping(db: &Database) -> StoreResult<()> {
     Ok(())
 }
 
-/// One page of the documents of `collection` matching `filter` in `sort` order (`skip`ped, then
-/// at most `limit`, 0 meaning no limit as in MongoDB), and how many match across all pages.
+/// The `page` of the documents of `collection` matching `filter` in `sort` order, with how many
+/// match across all pages.
 pub async fn find_page<D>(
     collection: &Collection<D>,
     filter: Document,
     sort: Document,
-    skip: u64,
-    limit: i64,
-) -> StoreResult<(Vec<D>, u64)>
+    page: PageRequest,
+) -> StoreResult<Page<D>>
 where
     D: DeserializeOwned + Unpin + Send + Sync,
 {
     let total = collection.count_documents(filter.clone()).await?;
-    let docs = collection.find(filter).sort(sort).skip(skip).limit(limit).await?.try_collect().await?;
-    Ok((docs, total))
+    let Some(limit) = page_limit(page) else { return Ok(Page { items: Vec::new(), total }) };
+    let items = collection.find(filter).sort(sort).skip(page.offset()).limit(limit).await?.try_collect().await?;
+    Ok(Page { items, total })
+}
+
+/// MongoDB's `limit` for `page`: none for a page of 0 items, because a limit of 0 means "no
+/// limit" to MongoDB.
+pub fn page_limit(page: PageRequest) -> Option<i64> {
+    (page.per_page > 0).then(|| i64::from(page.per_page))
 }
 
 /// A named index on `keys`, unique when asked.

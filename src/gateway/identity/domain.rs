@@ -335,6 +335,15 @@ pub struct Page<T> {
     pub total: u64,
 }
 
+impl<T> Page<T> {
+    /// The same page with every item converted by `convert` (stored documents into domain
+    /// values); the first failure fails the page.
+    pub fn try_map<U, E>(self, convert: impl FnMut(T) -> Result<U, E>) -> Result<Page<U>, E> {
+        let items = self.items.into_iter().map(convert).collect::<Result<_, _>>()?;
+        Ok(Page { items, total: self.total })
+    }
+}
+
 /// A refresh token as stored: only its SHA-256 hash is kept.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RefreshToken {

@@ -27,7 +27,7 @@ use crate::{
         RefreshToken, Role, TrackOrigin, User, UserFilter, UserId, UserType, LOGIN_HISTORY_LIMIT,
     },
     storage::{
-        mongo::{index, regex_escape, unique_when_present},
+        mongo::{find_page, index, page_limit, regex_escape, unique_when_present},
         pick::BuildOn,
         StorageError, StoreResult,
     },
@@ -416,11 +416,6 @@ fn audit_sort() -> Document {
     doc! { "occurredAt": -1, "eventId": -1 }
 }
 
-/// Page size as MongoDB's limit; `None` for an empty page (a limit of 0 means "no limit").
-fn page_limit(page: PageRequest) -> Option<i64> {
-    (page.per_page > 0).then(|| i64::from(page.per_page))
-}
-
 /// The three identity collections of one database.
 struct MongoIdentity {
     users: Collection<UserDoc>,
@@ -574,13 +569,7 @@ impl AuditStore for MongoIdentity {
     }
 
     async fn list(&self, filter: &AuditFilter, page: PageRequest) -> StoreResult<Page<AuditEvent>> {
-        let filter = audit_filter(filter);
-        let total = self.audit.count_documents(filter.clone()).await?;
-        let Some(limit) = page_limit(page) else { return Ok(Page { items: Vec::new(), total }) };
-        let docs: Vec<AuditDoc> =
-            self.audit.find(filter).sort(audit_sort()).skip(page.offset()).limit(limit).await?.try_collect().await?;
-        let items = docs.into_iter().map(AuditEvent::try_from).collect::<StoreResult<_>>()?;
-        Ok(Page { items, total })
+        find_page(&self.audit, audit_filter(filter), audit_sort(), page).await?.try_map(AuditEvent::try_from)
     }
 }
 

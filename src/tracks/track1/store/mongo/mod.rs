@@ -84,9 +84,7 @@ impl MongoFeedback {
     }
 
     async fn page(&self, filter: Document, sort: Document, page: PageRequest) -> StoreResult<Page<FeedbackSession>> {
-        let (docs, total) = find_page(&self.sessions, filter, sort, page.offset(), i64::from(page.per_page)).await?;
-        let items = docs.into_iter().map(FeedbackSession::try_from).collect::<StoreResult<_>>()?;
-        Ok(Page { items, total })
+        find_page(&self.sessions, filter, sort, page).await?.try_map(FeedbackSession::try_from)
     }
 }
 

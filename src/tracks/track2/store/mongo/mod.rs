@@ -76,9 +76,7 @@ impl BuildOn<Database> for Track2Stores {
 
 impl MongoChat {
     async fn messages_page(&self, filter: Document, sort: Document, page: PageRequest) -> StoreResult<Page<Message>> {
-        let (docs, total) = find_page(&self.messages, filter, sort, page.offset(), i64::from(page.per_page)).await?;
-        let items = docs.into_iter().map(Message::try_from).collect::<StoreResult<_>>()?;
-        Ok(Page { items, total })
+        find_page(&self.messages, filter, sort, page).await?.try_map(Message::try_from)
     }
 
     async fn missed(&self, id: MessageId) -> StorageError {
@@ -103,11 +101,7 @@ impl ConversationStore for MongoChat {
 
     async fn list(&self, filter: &ConversationFilter, page: PageRequest) -> StoreResult<Page<Conversation>> {
         let filter = queries::list_filter(filter);
-        let (docs, total) =
-            find_page(&self.conversations, filter, queries::list_sort(), page.offset(), i64::from(page.per_page))
-                .await?;
-        let items = docs.into_iter().map(Conversation::try_from).collect::<StoreResult<_>>()?;
-        Ok(Page { items, total })
+        find_page(&self.conversations, filter, queries::list_sort(), page).await?.try_map(Conversation::try_from)
     }
 
     async fn update(&self, id: ConversationId, patch: &ConversationPatch, now: DateTime<Utc>) -> StoreResult<()> {

@@ -175,16 +175,9 @@ impl ReminderStore for MongoReminders {
 
     async fn list(&self, f: &ReminderFilter, page: PageRequest) -> StoreResult<Page<Reminder>> {
         let filter = reminder_filter(f);
-        let (docs, total) = find_page(
-            &self.reminders,
-            filter,
-            doc! { "createdAt": -1, "reminderId": -1 },
-            page.offset(),
-            i64::from(page.per_page),
-        )
-        .await?;
-        let items = docs.into_iter().map(Reminder::try_from).collect::<StoreResult<_>>()?;
-        Ok(Page { items, total })
+        find_page(&self.reminders, filter, doc! { "createdAt": -1, "reminderId": -1 }, page)
+            .await?
+            .try_map(Reminder::try_from)
     }
 
     async fn due(&self, until: DateTime<Utc>, limit: u32) -> StoreResult<Vec<Reminder>> {
@@ -321,16 +314,9 @@ impl DeliveryStore for MongoReminders {
 
     async fn list(&self, f: &DeliveryFilter, page: PageRequest) -> StoreResult<Page<Delivery>> {
         let filter = delivery_filter(f);
-        let (docs, total) = find_page(
-            &self.deliveries,
-            filter,
-            doc! { "scheduledFor": -1, "deliveryId": -1 },
-            page.offset(),
-            i64::from(page.per_page),
-        )
-        .await?;
-        let items = docs.into_iter().map(Delivery::try_from).collect::<StoreResult<_>>()?;
-        Ok(Page { items, total })
+        find_page(&self.deliveries, filter, doc! { "scheduledFor": -1, "deliveryId": -1 }, page)
+            .await?
+            .try_map(Delivery::try_from)
     }
 }
 
@@ -346,15 +332,8 @@ impl InboxStore for MongoReminders {
 
     async fn list(&self, user: UserId, page: PageRequest) -> StoreResult<Page<InboxItem>> {
         let filter = doc! { "userId": BsonUuid::from(user.0) };
-        let (docs, total) = find_page(
-            &self.inbox,
-            filter,
-            doc! { "createdAt": -1, "itemId": -1 },
-            page.offset(),
-            i64::from(page.per_page),
-        )
-        .await?;
-        Ok(Page { items: docs.into_iter().map(Into::into).collect(), total })
+        let page = find_page(&self.inbox, filter, doc! { "createdAt": -1, "itemId": -1 }, page).await?;
+        Ok(Page { items: page.items.into_iter().map(Into::into).collect(), total: page.total })
     }
 
     async fn since(&self, user: UserId, after: DateTime<Utc>, limit: u32) -> StoreResult<Vec<InboxItem>> {
