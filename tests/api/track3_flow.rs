@@ -41,6 +41,19 @@ pub async fn screen(app: &TestApp, token: &str, unit_id: &str, results: &[(&str,
 pub const ALL_NEGATIVE: [(&str, &str); 5] =
     [("hiv", "negative"), ("hbv", "negative"), ("hcv", "negative"), ("syphilis", "negative"), ("htlv", "negative")];
 
+/// A whole-blood donation collected 43 days ago; its red-cell unit, which reads as expired (red
+/// cells keep 42 days).
+pub async fn expired_red_cells(app: &TestApp, token: &str) -> String {
+    let donor = create_donor(app, token, json!({"bloodGroup": "AB-"})).await;
+    let collected = (Utc::now() - Duration::days(43)).to_rfc3339();
+    let body = json!({"donationType": "whole_blood", "hemoglobinGdl": 14.0, "volumeMl": 450, "collectedAt": collected});
+    let donation = expect_json(donate(app, token, &donor, body).await, 201).await;
+    let red = donation["units"][0]["unitId"].as_str().unwrap().to_owned();
+    let unit = expect_json(app.send(app.get(&format!("/api/v1/blood/units/{red}"), Some(token))).await, 200).await;
+    assert_eq!(unit["status"], "expired");
+    red
+}
+
 fn line<'a>(inventory: &'a Value, component: &str, group: &str) -> &'a Value {
     inventory["lines"]
         .as_array()
@@ -209,13 +222,7 @@ async fn excursions_quarantine_and_assessed_units_are_released() {
 async fn units_past_expiry_are_expired_when_read() {
     let Some(app) = TestApp::spawn().await else { return };
     let admin = app.admin_token().await;
-    let donor = create_donor(&app, &admin, json!({"bloodGroup": "AB-"})).await;
-    let collected = (Utc::now() - Duration::days(43)).to_rfc3339();
-    let body = json!({"donationType": "whole_blood", "hemoglobinGdl": 14.0, "volumeMl": 450, "collectedAt": collected});
-    let donation = expect_json(donate(&app, &admin, &donor, body).await, 201).await;
-    let red = donation["units"][0]["unitId"].as_str().unwrap().to_owned();
-    let unit = expect_json(app.send(app.get(&format!("/api/v1/blood/units/{red}"), Some(&admin))).await, 200).await;
-    assert_eq!(unit["status"], "expired");
+    let red = expired_red_cells(&app, &admin).await;
     let outcome = screen(&app, &admin, &red, &ALL_NEGATIVE).await;
     let statuses: Vec<&str> =
         outcome["units"].as_array().unwrap().iter().map(|u| u["status"].as_str().unwrap()).collect();
