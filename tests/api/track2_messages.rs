@@ -311,3 +311,21 @@ async fn messages_posted_at_once_all_count() {
     let tokens: i64 = stored.iter().filter_map(|m| m["llmMetadata"]["tokenCount"].as_i64()).sum();
     assert_eq!(c["totalTokens"].as_i64(), Some(tokens));
 }
+
+#[actix_web::test]
+async fn a_message_keeps_where_it_was_written_from_and_session_data_must_be_an_object() {
+    let Some(app) = chat_app(&[]).await else { return };
+    let (token, id) = patient_in_conversation(&app, "chat").await;
+    let path = format!("{CONVERSATIONS}/{id}/messages");
+    let context = json!({"location": "ward 3", "device": "android", "sessionData": {"screen": "chat", "step": 2}});
+    let sent = app.post(&path, Some(&token), &json!({"content": "What are your opening hours?", "context": context}));
+    let sent = expect_json(app.send(sent).await, 201).await;
+    assert_eq!(sent["userMessage"]["context"], context);
+    for session_data in [json!("d"), json!(3), json!([1, 2])] {
+        let body = json!({"content": "Hello", "context": {"sessionData": session_data}});
+        expect_problem(app.send(app.post(&path, Some(&token), &body)).await, 422, "validation_failed").await;
+    }
+    let stored = messages(&app, &token, &id).await;
+    assert_eq!(stored.len(), 2, "a refused message is not stored");
+    assert_eq!(stored[0]["context"], context);
+}

@@ -124,7 +124,7 @@ pub struct MessageContext {
     /// Free session data (a JSON object).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
-    pub session_data: Option<serde_json::Value>,
+    pub session_data: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// One earlier version of an edited message.

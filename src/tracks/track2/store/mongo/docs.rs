@@ -56,7 +56,11 @@ fn corrupt(record: &str, id: impl std::fmt::Display, field: &str, value: &str) -
 
 /// `context` with its free `sessionData` made storable.
 fn storable_context(context: &MessageContext) -> MessageContext {
-    MessageContext { session_data: context.session_data.as_ref().map(bson_safe_json), ..context.clone() }
+    let session_data = context
+        .session_data
+        .as_ref()
+        .map(|fields| fields.iter().map(|(k, v)| (k.clone(), bson_safe_json(v))).collect());
+    MessageContext { session_data, ..context.clone() }
 }
 
 impl ConversationDoc {

@@ -40,7 +40,7 @@ fn reply(c: &Conversation) -> Message {
         context: Some(MessageContext {
             location: Some("home".into()),
             device: Some("android".into()),
-            session_data: Some(json!({"screen": "chat"})),
+            session_data: json!({"screen": "chat"}).as_object().cloned(),
         }),
     };
     let mut m = Message::new(new, storage::now());
