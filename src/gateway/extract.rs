@@ -17,6 +17,7 @@ use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 use super::{
     error::{ApiError, FieldViolation},
     fallback::{method_not_allowed, RouteTable},
+    strict_json::ObjectsOnly,
 };
 
 /// Largest JSON body accepted, in bytes (set from `server.json_limit_bytes`).
@@ -105,11 +106,18 @@ fn too_large(limit: usize) -> ApiError {
 }
 
 /// Parses JSON, telling a syntax error (400) from a body of the wrong shape (422 naming the field).
+/// A struct written as an array is refused (see [`strict_json`](super::strict_json)).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(json_error)?;
     de.end().map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", e.to_string()))?;
-    Ok(value)
+    // Without a `[` byte the body holds no array, so there is nothing more to check.
+    if !bytes.contains(&b'[') {
+        return Ok(value);
+    }
+    let tree: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", e.to_string()))?;
+    serde_path_to_error::deserialize(ObjectsOnly(&tree)).map_err(json_error)
 }
 
 fn json_error(err: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
@@ -266,6 +274,8 @@ mod tests {
         let err = parse_json::<Sample>(br#"{"fullName": 7}"#).unwrap_err();
         assert_eq!(err.problem().errors[0].pointer, "/fullName");
         assert!(parse_json::<Sample>(br#"{"fullName": "ab"} trailing"#).is_err());
+        let err = parse_json::<Sample>(br#"["ab", 5]"#).unwrap_err();
+        assert_eq!((err.code(), err.problem().errors[0].pointer.as_str()), ("validation_failed", ""));
         let ok = parse_json::<Sample>(br#"{"fullName": "ab", "kind": "patient"}"#).unwrap();
         assert!(matches!(ok.kind, Some(Kind::Patient)));
     }

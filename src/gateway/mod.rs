@@ -10,6 +10,7 @@ pub mod identity;
 pub mod metrics;
 pub mod openapi;
 pub mod request_id;
+mod strict_json;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

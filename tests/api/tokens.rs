@@ -48,6 +48,17 @@ async fn after_logout_the_refresh_token_is_invalid() {
     expect_problem(app.refresh("never-issued-token").await, 401, "refresh_token_invalid").await;
 }
 
+// serde would read `["token"]` as the one-field body; the document says object.
+#[actix_web::test]
+async fn a_body_that_is_not_an_object_is_refused_and_changes_nothing() {
+    let Some(app) = TestApp::spawn().await else { return };
+    let (_, refresh, _) = app.register_patient().await;
+    let logout = app.post("/api/v1/auth/logout", None, &json!([refresh]));
+    let problem = expect_problem(app.send(logout).await, 422, "validation_failed").await;
+    assert_eq!(pointers(&problem), [""]);
+    expect_json(app.refresh(&refresh).await, 200).await;
+}
+
 // Logout revokes without spending: a later use is "invalid", not a replay (no false theft alarm).
 #[actix_web::test]
 async fn after_logout_refresh_says_invalid_not_reused() {
