@@ -3,7 +3,7 @@
 # CareChat: one container, every store on SQLite under /data by default.
 #
 #   docker build -t carechat .
-#   docker build -t carechat-blood --build-arg FEATURES=track3,sqlite,postgres .
+#   docker build -t carechat-blood --build-arg FEATURES=track3,postgres .
 #   docker run -p 3000:3000 -v carechat-data:/data carechat
 #
 # FEATURES empty (the default) builds the default features (all tracks, all backends); otherwise
