@@ -110,29 +110,28 @@ fn too_large(limit: usize) -> ApiError {
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(json_error)?;
-    de.end().map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", e.to_string()))?;
+    de.end().map_err(|e| malformed(&e))?;
     // Without a `[` byte the body holds no array, so there is nothing more to check.
     if !bytes.contains(&b'[') {
         return Ok(value);
     }
-    let tree: serde_json::Value = serde_json::from_slice(bytes)
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", e.to_string()))?;
+    let tree: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| malformed(&e))?;
     serde_path_to_error::deserialize(ObjectsOnly(&tree)).map_err(json_error)
 }
 
 fn json_error(err: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     let inner = err.inner();
     if inner.is_syntax() || inner.is_eof() {
-        return ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "malformed_json",
-            format!("the body is not valid JSON: {inner}"),
-        );
+        return malformed(inner);
     }
     let path = err.path().to_string();
     let pointer = if path == "." { String::new() } else { format!("/{}", path.replace('.', "/")) };
     let message = strip_position(&inner.to_string());
     ApiError::validation(vec![FieldViolation { pointer, code: "invalid_type".into(), message }])
+}
+
+fn malformed(err: &serde_json::Error) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", format!("the body is not valid JSON: {err}"))
 }
 
 /// serde_json appends " at line 1 column 42"; the pointer already says where.
